@@ -1,0 +1,58 @@
+"""The ``emlkit`` command line: a thin shell over the library. No logic lives here."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+from rich.console import Console
+
+from emlkit import __version__
+from emlkit.errors import EmlkitError
+from emlkit.parse import iter_messages
+from emlkit.render import message_json, message_view
+
+
+def _stderr(line: str) -> None:
+    click.echo(f"emlkit: {line}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="emlkit")
+def main() -> None:
+    """Turn piles of .eml files into evidence: parse, index, excerpt, verify."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per message per line.")
+@click.option(
+    "--body-lines",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Lines of body text shown in the readable view (0: all).",
+)
+def parse(paths: Sequence[str], as_json: bool, body_lines: int) -> None:
+    """Parse .eml and mbox files (or folders of them) and print one record per message.
+
+    Exits 1 when any input is not a message, with one line per failure on stderr.
+    """
+    console = Console(soft_wrap=False, highlight=False)
+    failed = 0
+    try:
+        for message in iter_messages(paths):
+            if message.failure is not None:
+                failed += 1
+                _stderr(f"{message.source.path}: {message.failure.reason}")
+                if not as_json:
+                    continue
+            if as_json:
+                click.echo(message_json(message))
+            else:
+                console.print(message_view(message, body_lines))
+    except EmlkitError as error:
+        raise click.ClickException(str(error)) from error
+    if failed:
+        sys.exit(1)

@@ -1,0 +1,20 @@
+"""The one exception hierarchy of emlkit.
+
+Parse problems are never raised: they are recorded as defects on the record (see
+:mod:`emlkit.records`). Exceptions are for callers' mistakes and for the environment:
+a path that does not exist, a database that is locked, a malformed query.
+"""
+
+from __future__ import annotations
+
+
+class EmlkitError(Exception):
+    """Root of every exception emlkit raises on purpose."""
+
+
+class InputError(EmlkitError):
+    """An input path cannot be read at all (missing, not a file or folder, no permission)."""
+
+
+class UsageError(EmlkitError):
+    """A caller passed arguments that cannot work together."""

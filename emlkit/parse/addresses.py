@@ -1,0 +1,98 @@
+"""Address headers (From, To, Cc, ...) as (display name, address) pairs.
+
+The stdlib's :func:`email.utils.getaddresses` does the RFC 5322 grammar (groups, comments,
+quoted names); emlkit runs it on the still-encoded value, so that a comma inside an encoded
+name cannot split an address, and decodes each display name afterwards. When the stdlib
+gives up (it recurses on some crafted headers), a plain scan for addresses takes over.
+"""
+
+from __future__ import annotations
+
+import re
+from email.headerregistry import HeaderRegistry
+from email.utils import getaddresses
+
+from emlkit.parse.headers import (
+    HeaderContext,
+    clean_display,
+    decode_encoded_words,
+    decode_raw_8bit,
+    unfold,
+)
+from emlkit.records import Address, Defect, DefectKind
+
+_SCAN = re.compile(r'\s*("[^"]*"|[^,<"]*)\s*<([^<>]*)>|([^\s,<>"]+@[^\s,<>"]+)')
+_ADDRESS_AS_NAME = re.compile(r'\s*"?([^\s,<>"()]+@[^\s,<>"()]+?)"?\s*<([^<>,\s]+@[^<>,\s]+)>\s*')
+_REGISTRY = HeaderRegistry()
+
+
+def parse_addresses(raws: list[str], name: str, context: HeaderContext) -> tuple[Address, ...]:
+    """Every mailbox in the given occurrences of one address header, in order."""
+    if not raws:
+        return ()
+    found: list[Address] = []
+    for raw in raws:
+        value = decode_raw_8bit(unfold(raw), name, context)
+        for display, address in _pairs(value, name, context):
+            if not display and not address:
+                continue  # an empty group such as "undisclosed-recipients:;"
+            if "=?" in display:
+                display = decode_encoded_words(display, name, context)
+            address = address.strip()
+            if address and "@" not in address:
+                detail = f"address without a domain: {address[:80]!r}"
+                context.defects.append(Defect(DefectKind.ADDRESS, name, detail))
+            found.append(Address(clean_display(display), address))
+    return tuple(found)
+
+
+def _pairs(value: str, name: str, context: HeaderContext) -> list[tuple[str, str]]:
+    """(display name, address) pairs of one header value, by the most faithful parser."""
+    spoof = _ADDRESS_AS_NAME.fullmatch(value)
+    if spoof:
+        detail = f"display name {spoof.group(1)[:60]!r} is itself an address"
+        context.defects.append(Defect(DefectKind.ADDRESS, name, detail))
+        return [(spoof.group(1), spoof.group(2))]
+    if "(" in value and "<" in value:
+        modern = _modern(value)
+        if modern is not None:
+            return modern
+    try:
+        pairs = getaddresses([value])
+    except (RecursionError, IndexError, ValueError, AttributeError) as error:
+        detail = f"address grammar failed ({type(error).__name__}); addresses scanned instead"
+        context.defects.append(Defect(DefectKind.ADDRESS, name, detail))
+        return _scan(value)
+    if any(_broken(display, address) for display, address in pairs):
+        scanned = _scan(value)
+        if scanned:
+            detail = "address list does not follow RFC 5322; addresses scanned instead"
+            context.defects.append(Defect(DefectKind.ADDRESS, name, detail))
+            return scanned
+    return pairs
+
+
+def _broken(display: str, address: str) -> bool:
+    return bool(address) and (address.startswith("@") or address.endswith("@"))
+
+
+def _modern(value: str) -> list[tuple[str, str]] | None:
+    """The stdlib's RFC 5322 parser, which handles comments that ``getaddresses`` garbles."""
+    try:
+        header = _REGISTRY("to", value)
+        addresses = header.addresses  # type: ignore[attr-defined]
+        pairs = [(a.display_name, a.addr_spec) for a in addresses]
+    except Exception:
+        return None
+    return pairs if pairs and all("@" in address for _, address in pairs) else None
+
+
+def _scan(value: str) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for match in _SCAN.finditer(value):
+        display, bracketed, bare = match.groups()
+        if bare:
+            pairs.append(("", bare))
+        else:
+            pairs.append(((display or "").strip().strip('"'), bracketed or ""))
+    return pairs

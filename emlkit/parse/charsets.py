@@ -1,0 +1,275 @@
+"""Turning bytes into text without losing any: the charset trail.
+
+The order is fixed (see ``docs/parsing.md``): decode strictly with the declared charset;
+when it is missing, unknown, fails, or is a single-byte charset that chardet shows to be
+wrong, detect; only then decode with replacement, counting every byte that was replaced.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import chardet
+
+from emlkit.records import CharsetMethod, CharsetTrail, Defect, DefectKind
+
+_DETECT_BYTES = 64 * 1024
+_PLAUSIBILITY_MARGIN = 0.2
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+# Names seen in real mail that Python's codec registry does not know.
+_ALIASES = {
+    "win-1251": "cp1251",
+    "windows1251": "cp1251",
+    "cp-1251": "cp1251",
+    "x-cp1251": "cp1251",
+    "win1251": "cp1251",
+    "windows-1251x": "cp1251",
+    "koi8r": "koi8_r",
+    "koi8": "koi8_r",
+    "x-koi8-r": "koi8_r",
+    "ks_c_5601-1987": "cp949",
+    "x-mac-cyrillic": "mac_cyrillic",
+    "iso-8859-8-i": "iso8859_8",
+    "unicode-1-1-utf-8": "utf-8",
+    "utf8": "utf-8",
+    "x-unknown": "",
+    "unknown-8bit": "",
+    "x-user-defined": "",
+    "default": "",
+}
+
+_MIME_NAMES = {"cp866": "ibm866", "mac-cyrillic": "x-mac-cyrillic", "ascii": "us-ascii"}
+
+# Codecs whose strict success is strong evidence by itself (multi-byte or stateful).
+_SELF_CHECKING = {
+    "utf-8",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "iso2022_jp",
+    "shift_jis",
+    "euc_jp",
+    "euc_kr",
+    "cp949",
+    "gb2312",
+    "gbk",
+    "gb18030",
+    "big5",
+    "big5hkscs",
+    "cp932",
+    "utf-7",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text decoded from bytes, with its charset trail and the defects met on the way."""
+
+    text: str
+    trail: CharsetTrail
+    defects: tuple[Defect, ...]
+
+
+def codec_name(charset: str | None) -> str | None:
+    """Python's canonical codec name for a charset label from mail, or None if unknown.
+
+    >>> codec_name("Windows-1251"), codec_name('"koi8-r"'), codec_name("x-bogus")
+    ('cp1251', 'koi8-r', None)
+    """
+    if not charset:
+        return None
+    label = charset.strip().strip("\"'").strip().lower()
+    label = _ALIASES.get(label, label)
+    if not label:
+        return None
+    try:
+        return codecs.lookup(label).name
+    except (LookupError, ValueError):
+        return None
+
+
+def mime_name(codec: str) -> str:
+    """The usual MIME label of a Python codec name (``cp1251`` is ``windows-1251`` in mail)."""
+    if codec.startswith("cp125"):
+        return "windows-" + codec[2:]
+    if codec.startswith("iso8859-"):
+        return "iso-" + codec[3:]
+    return _MIME_NAMES.get(codec, codec)
+
+
+def decode_text(payload: bytes, declared: str | None, part: str) -> Decoded:
+    """Decode a text part's payload, recording how, per the order in the module docstring."""
+    declared_label = declared.strip().strip("\"'") if declared else None
+    codec = codec_name(declared_label)
+    defects: list[Defect] = []
+    if declared_label and codec is None:
+        defects.append(
+            Defect(DefectKind.CHARSET_UNKNOWN, part, f"unknown charset {declared_label!r}")
+        )
+    if payload.isascii() and (codec is None or _ascii_compatible(codec)):
+        used = codec or "us-ascii"
+        trail = CharsetTrail(part, declared_label, mime_name(used), CharsetMethod.DECLARED, None, 0)
+        return Decoded(payload.decode("ascii"), trail, tuple(defects))
+    if codec is not None:
+        accepted = _accept_declared(payload, declared_label, codec, part)
+        if accepted is not None:
+            return Decoded(accepted.text, accepted.trail, (*defects, *accepted.defects))
+        defects.append(
+            Defect(
+                DefectKind.CHARSET_MISMATCH,
+                part,
+                f"declared {declared_label} cannot decode the bytes",
+            )
+        )
+    elif not declared_label:
+        defects.append(Defect(DefectKind.CHARSET_MISSING, part, "8-bit text, no charset"))
+    detected = _detect(payload, declared_label, part)
+    if detected is not None:
+        return Decoded(detected.text, detected.trail, (*defects, *detected.defects))
+    fallback = _fallback(payload, declared_label, codec, part)
+    return Decoded(fallback.text, fallback.trail, (*defects, *fallback.defects))
+
+
+def decode_header_bytes(raw: bytes, hints: tuple[str, ...] = ()) -> tuple[str, str, int]:
+    """Decode raw 8-bit header bytes: UTF-8, else a hinted charset, else detection.
+
+    Returns the text, the codec used, and the number of bytes replaced.
+    """
+    for candidate in ("utf-8", *hints):
+        codec = codec_name(candidate)
+        if codec is None:
+            continue
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if codec == "utf-8" or plausibility(text) >= 0.5:
+            return text, codec, 0
+    guess = chardet.detect(raw[:_DETECT_BYTES])
+    codec = codec_name(guess.get("encoding")) or "cp1251"
+    text, replaced = decode_counting(raw, codec)
+    return text, codec, replaced
+
+
+def decode_counting(payload: bytes, codec: str) -> tuple[str, int]:
+    """Decode with U+FFFD for undecodable bytes, and return how many bytes were replaced."""
+    text = payload.decode(codec, errors="surrogateescape")
+    replaced = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    if replaced:
+        text = re.sub("[\udc80-\udcff]", "\ufffd", text)
+    return text, replaced
+
+
+def plausibility(text: str) -> float:
+    """Share of words that look like natural language: one script and ordinary letter case.
+
+    Mis-decoded Cyrillic (KOI8-R read as windows-1251 and back, UTF-8 read as Latin-1) turns
+    words into mixed case (``пРИВЕТ``) or mixed scripts; correctly decoded text scores near 1.
+    """
+    words = _WORD.findall(text[:20000])
+    if not words:
+        return 1.0
+    good = sum(1 for word in words if _looks_natural(word))
+    return good / len(words)
+
+
+def _looks_natural(word: str) -> bool:
+    if _CYRILLIC.search(word) and _LATIN.search(word):
+        return False
+    rest = word[1:]
+    return rest.islower() or word.isupper()
+
+
+def _ascii_compatible(codec: str) -> bool:
+    return codec not in {"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-7", "iso2022_jp"}
+
+
+def _accept_declared(payload: bytes, declared: str | None, codec: str, part: str) -> Decoded | None:
+    """The declared charset's reading, unless it fails or chardet finds a clearly better one."""
+    try:
+        text = payload.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    if codec in _SELF_CHECKING:
+        trail = CharsetTrail(part, declared, mime_name(codec), CharsetMethod.DECLARED, None, 0)
+        return Decoded(text, trail, ())
+    guess = chardet.detect(payload[:_DETECT_BYTES])
+    confidence = _confidence(guess)
+    better = _better_reading(payload, text, codec_name(guess.get("encoding")), codec)
+    if better is not None:
+        other, other_text = better
+        trail = CharsetTrail(
+            part, declared, mime_name(other), CharsetMethod.DETECTED, confidence, 0
+        )
+        detail = f"declared {declared}, the text is {mime_name(other)}"
+        return Decoded(other_text, trail, (Defect(DefectKind.CHARSET_MISMATCH, part, detail),))
+    trail = CharsetTrail(part, declared, mime_name(codec), CharsetMethod.DECLARED, confidence, 0)
+    return Decoded(text, trail, ())
+
+
+def _better_reading(
+    payload: bytes, text: str, other: str | None, codec: str
+) -> tuple[str, str] | None:
+    """The detected codec and its text, when they read clearly more naturally than ``text``."""
+    if other is None or other == codec:
+        return None
+    try:
+        other_text = payload.decode(other)
+    except UnicodeDecodeError:
+        return None
+    if other_text == text or plausibility(other_text) - plausibility(text) < _PLAUSIBILITY_MARGIN:
+        return None
+    return other, other_text
+
+
+def _detect(payload: bytes, declared: str | None, part: str) -> Decoded | None:
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return Decoded(
+            text, CharsetTrail(part, declared, "utf-8", CharsetMethod.DETECTED, 1.0, 0), ()
+        )
+    guess = chardet.detect(payload[:_DETECT_BYTES])
+    codec = codec_name(guess.get("encoding"))
+    if codec is None:
+        return None
+    try:
+        text = payload.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    trail = CharsetTrail(
+        part, declared, mime_name(codec), CharsetMethod.DETECTED, _confidence(guess), 0
+    )
+    return Decoded(text, trail, ())
+
+
+def _fallback(payload: bytes, declared: str | None, codec: str | None, part: str) -> Decoded:
+    guess = chardet.detect(payload[:_DETECT_BYTES])
+    candidates = [codec, codec_name(guess.get("encoding")), "utf-8", "cp1251", "koi8-r"]
+    best: tuple[str, int, str] | None = None
+    for candidate in dict.fromkeys(c for c in candidates if c):
+        text, replaced = decode_counting(payload, candidate)
+        if best is None or replaced < best[1]:
+            best = (text, replaced, candidate)
+    assert best is not None
+    text, replaced, used = best
+    trail = CharsetTrail(
+        part, declared, mime_name(used), CharsetMethod.FALLBACK, _confidence(guess), replaced
+    )
+    if not replaced:
+        return Decoded(text, trail, ())
+    detail = f"{replaced} byte(s) undecodable as {mime_name(used)}, replaced by U+FFFD"
+    return Decoded(text, trail, (Defect(DefectKind.UNDECODABLE_BYTES, part, detail),))
+
+
+def _confidence(guess: object) -> float | None:
+    value = guess.get("confidence") if isinstance(guess, dict) else None
+    return round(float(value), 3) if isinstance(value, int | float) else None

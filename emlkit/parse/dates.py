@@ -1,0 +1,115 @@
+"""A message's date: the Date header, else a lenient parse, else the newest Received hop."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from dateutil import parser as dateutil_parser
+
+from emlkit.records import DateSource, Defect, DefectKind, MessageDate, ReceivedHop
+
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+_DOTTED = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")
+
+
+# dateutil accepts any number of names per month and weekday; its stubs say at most three.
+_MONTH_NAMES: list[tuple[str, ...]] = [
+    ("Jan", "January", "янв", "январь", "января"),
+    ("Feb", "February", "фев", "февр", "февраль", "февраля"),
+    ("Mar", "March", "мар", "март", "марта"),
+    ("Apr", "April", "апр", "апрель", "апреля"),
+    ("May", "May", "май", "мая"),
+    ("Jun", "June", "июн", "июнь", "июня"),
+    ("Jul", "July", "июл", "июль", "июля"),
+    ("Aug", "August", "авг", "август", "августа"),
+    ("Sep", "Sept", "September", "сен", "сент", "сентябрь", "сентября"),
+    ("Oct", "October", "окт", "октябрь", "октября"),
+    ("Nov", "November", "ноя", "нояб", "ноябрь", "ноября"),
+    ("Dec", "December", "дек", "декабрь", "декабря"),
+]
+_WEEKDAY_NAMES: list[tuple[str, ...]] = [
+    ("Mon", "Monday", "пн", "понедельник"),
+    ("Tue", "Tuesday", "вт", "вторник"),
+    ("Wed", "Wednesday", "ср", "среда"),
+    ("Thu", "Thursday", "чт", "четверг"),
+    ("Fri", "Friday", "пт", "пятница"),
+    ("Sat", "Saturday", "сб", "суббота"),
+    ("Sun", "Sunday", "вс", "воскресенье"),
+]
+
+
+class _RussianParserInfo(dateutil_parser.parserinfo):
+    """dateutil's vocabulary plus Russian month and weekday names (all grammatical cases)."""
+
+    MONTHS = _MONTH_NAMES  # type: ignore[assignment]
+    WEEKDAYS = _WEEKDAY_NAMES  # type: ignore[assignment]
+
+
+_PARSER_INFO = _RussianParserInfo()
+_ZONES = {"MSK": 3 * 3600, "MSD": 4 * 3600, "EET": 2 * 3600, "CET": 3600, "CEST": 7200}
+
+
+def parse_rfc_date(raw: str) -> datetime | None:
+    """An RFC 5322 date as a timezone-aware datetime, or None when it does not parse."""
+    try:
+        value = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if value.tzinfo is None:  # "-0000": the zone is unknown; RFC 5322 says read it as UTC
+        value = value.replace(tzinfo=UTC)
+    return value if _EARLIEST <= value < _LATEST else None
+
+
+def parse_lenient_date(raw: str) -> datetime | None:
+    """A date written any other way (``31.03.2021 14:05``, ``16 марта 2021``), or None."""
+    try:
+        value = dateutil_parser.parse(
+            raw,
+            parserinfo=_PARSER_INFO,
+            fuzzy=True,
+            dayfirst=bool(_DOTTED.search(raw)),
+            tzinfos=_ZONES,
+        )
+    except (ValueError, OverflowError, TypeError, dateutil_parser.ParserError):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value if _EARLIEST <= value < _LATEST else None
+
+
+def resolve_date(
+    raw: str | None, received: tuple[ReceivedHop, ...], defects: list[Defect]
+) -> MessageDate:
+    """The message's date and its source; every fallback appends a defect."""
+    cleaned = " ".join(raw.split()) if raw else ""
+    if cleaned:
+        value = parse_rfc_date(cleaned)
+        if value is not None:
+            return _dated(value, raw, DateSource.HEADER)
+        value = parse_lenient_date(cleaned)
+        if value is not None:
+            detail = f"Date {cleaned[:60]!r} is not RFC 5322; parsed leniently"
+            if not _has_zone(value, cleaned):
+                detail += ", no time zone given: read as UTC"
+            defects.append(Defect(DefectKind.DATE_FALLBACK, "Date", detail))
+            return _dated(value, raw, DateSource.LENIENT)
+    newest = next((hop for hop in reversed(received) if hop.date_utc is not None), None)
+    reason = f"Date {cleaned[:60]!r} is unusable" if cleaned else "no Date header"
+    if newest is not None and newest.date_utc is not None:
+        detail = f"{reason}; took the newest Received timestamp"
+        defects.append(Defect(DefectKind.DATE_FALLBACK, "Date", detail))
+        return _dated(newest.date_utc, raw, DateSource.RECEIVED)
+    defects.append(Defect(DefectKind.DATE_MISSING, "Date", f"{reason}, and no Received date"))
+    return MessageDate(None, None, raw, DateSource.NONE)
+
+
+def _dated(value: datetime, raw: str | None, source: DateSource) -> MessageDate:
+    return MessageDate(value, value.astimezone(UTC), raw, source)
+
+
+def _has_zone(value: datetime, text: str) -> bool:
+    offset = value.utcoffset()
+    return offset != timedelta(0) or any(z in text.upper() for z in ("UTC", "GMT", "Z", "+0"))

@@ -1,0 +1,125 @@
+"""Finding messages on disk: single-message files, mbox files and folder trees.
+
+Files are read as a stream of lines, so an mbox of any size is split with memory bounded by
+its largest message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from emlkit.parse.sniff import BOM, first_line_is_header
+
+MESSAGE_SUFFIXES = frozenset({".eml", ".msg", ".emlx", ".mail"})
+MBOX_SUFFIXES = frozenset({".mbox", ".mbx", ".mbs"})
+MAYBE_SUFFIXES = frozenset({"", ".txt"})
+"""Files with these suffixes are read only when their first line is a header field."""
+_MAILDIR_FOLDERS = frozenset({"cur", "new", "tmp"})
+_ASCTIME = re.compile(rb"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) +\w{3} +\d{1,2} +\d{1,2}:\d{2}")
+_SNIFF_BYTES = 4096
+
+
+def is_candidate(path: Path) -> bool:
+    """Whether a file met while walking a folder may hold mail (see ``docs/parsing.md``)."""
+    name = path.name.lower()
+    if name.startswith("."):
+        return False
+    suffix = _suffix(name)
+    if suffix in MESSAGE_SUFFIXES or suffix in MBOX_SUFFIXES:
+        return True
+    maildir = ":2," in name or path.parent.name in _MAILDIR_FOLDERS
+    if suffix in MAYBE_SUFFIXES or maildir:
+        return _looks_like_mail(path)
+    return False
+
+
+def iter_mail_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Every mail file under the given files and folders, in a stable (sorted) order.
+
+    Files named explicitly are always yielded; inside folders, hidden entries are skipped
+    and only candidates (:func:`is_candidate`) are yielded.
+    """
+    for given in paths:
+        path = Path(given)
+        if not path.is_dir():
+            yield path
+            continue
+        for folder, subfolders, files in os.walk(path):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            for name in sorted(files):
+                candidate = Path(folder) / name
+                if candidate.is_file() and is_candidate(candidate):
+                    yield candidate
+
+
+def is_separator(line: bytes, following: bytes | None) -> bool:
+    """Whether an mbox ``From `` line starts a new message.
+
+    A body line such as ``From Russia with love`` is not escaped in many real mboxes, so a
+    separator must be ``From`` and one token (``From -``, ``From id@host``) or carry an
+    asctime date, and the line after it must be a header field.
+    """
+    if not line.startswith(b"From "):
+        return False
+    rest = line[5:].strip()
+    if b" " in rest and not _ASCTIME.search(rest):
+        return False
+    return following is not None and first_line_is_header(following)
+
+
+def split_mbox(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """Split an mbox stream into (byte offset, message bytes) without its ``From `` lines.
+
+    Text before the first separator is yielded as a message of its own when it is not empty.
+    The blank line that ends each message in the mbox format is not part of the message.
+    """
+    offset = 0
+    start = 0
+    current: list[bytes] = []
+    lines = iter(stream)
+    line = next(lines, None)
+    if line is not None and line.startswith(BOM):
+        offset = start = len(BOM)
+        line = line[len(BOM) :]
+    while line is not None:
+        following = next(lines, None)
+        if is_separator(line, following):
+            if b"".join(current).strip():
+                yield start, _without_final_blank(current)
+            current = []
+            start = offset + len(line)
+        else:
+            current.append(line)
+        offset += len(line)
+        line = following
+    if b"".join(current).strip():
+        yield start, _without_final_blank(current)
+
+
+def is_mbox(path: Path, head: bytes) -> bool:
+    """True for an mbox: an mbox suffix, or a ``From `` line first and another one later."""
+    if _suffix(path.name.lower()) in MBOX_SUFFIXES or path.name.lower().endswith(".mbox.txt"):
+        return True
+    return head.removeprefix(BOM).startswith(b"From ")
+
+
+def _without_final_blank(lines: list[bytes]) -> bytes:
+    if lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return b"".join(lines)
+
+
+def _suffix(name: str) -> str:
+    return os.path.splitext(name)[1]
+
+
+def _looks_like_mail(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return first_line_is_header(handle.read(_SNIFF_BYTES))
+    except OSError:
+        return True  # let the reader report why it cannot be read

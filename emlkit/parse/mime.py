@@ -1,0 +1,224 @@
+"""Walking a message's MIME tree: body text, HTML, charset trails, attachments, forwards.
+
+Part paths follow IMAP numbering: ``0`` is the message itself, ``1`` and ``2`` the parts of a
+top-level multipart, ``2.1`` the first part inside part 2. The walk is bounded by the
+policy's depth and part count; passing a bound is a ``limit-reached`` defect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from email.generator import BytesGenerator
+from email.message import Message as StdlibMessage
+from email.policy import compat32
+from io import BytesIO
+
+from emlkit.parse.charsets import decode_text
+from emlkit.parse.headers import (
+    HeaderContext,
+    clean_display,
+    decode_encoded_words,
+    decode_raw_8bit,
+    has_raw_8bit,
+)
+from emlkit.parse.html import html_to_text
+from emlkit.policy import Policy
+from emlkit.records import Attachment, CharsetTrail, Defect, DefectKind
+
+_KNOWN_CTE = frozenset(
+    {"7bit", "8bit", "binary", "quoted-printable", "base64", "x-uuencode", "uuencode", "uue"}
+)
+_REGENERATE = compat32.clone(max_line_length=0, linesep="\n")
+
+
+@dataclass(slots=True)
+class Budget:
+    """Parts examined so far, shared by a message and every message forwarded inside it."""
+
+    parts: int = 0
+    exhausted: bool = False
+
+
+@dataclass(slots=True)
+class Body:
+    """What the walk of one message's MIME tree found (forwards are not descended into)."""
+
+    texts: list[str] = field(default_factory=list)
+    htmls: list[str] = field(default_factory=list)
+    charsets: list[CharsetTrail] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    forwarded: list[tuple[str, StdlibMessage]] = field(default_factory=list)
+    defects: list[Defect] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The body text: every text part that the sender wrote, in order."""
+        return "\n\n".join(t for t in self.texts if t.strip())
+
+    @property
+    def html(self) -> str | None:
+        """The HTML body parts, joined, or None when there are none."""
+        return "\n".join(self.htmls) if self.htmls else None
+
+
+def walk_body(message: StdlibMessage, policy: Policy, depth: int, budget: Budget) -> Body:
+    """Walk the MIME tree of ``message`` (which sits ``depth`` forwards deep)."""
+    body = Body()
+    _walk(message, "0", depth, body, policy, budget, plain_sibling=False)
+    return body
+
+
+def _walk(
+    part: StdlibMessage,
+    path: str,
+    level: int,
+    body: Body,
+    policy: Policy,
+    budget: Budget,
+    plain_sibling: bool,
+) -> None:
+    if budget.parts >= policy.max_parts:
+        if not budget.exhausted:
+            budget.exhausted = True
+            detail = f"more than {policy.max_parts} MIME parts; the rest was not read"
+            body.defects.append(Defect(DefectKind.LIMIT_REACHED, path, detail))
+        return
+    budget.parts += 1
+    _stdlib_defects(part, path, body)
+    if level > policy.max_depth:
+        detail = f"MIME nesting deeper than {policy.max_depth}; this part was not read"
+        body.defects.append(Defect(DefectKind.LIMIT_REACHED, path, detail))
+        return
+    content_type = part.get_content_type()
+    if content_type == "message/rfc822" and part.is_multipart():
+        _forwarded(part, path, body)
+        return
+    if part.is_multipart():
+        children = part.get_payload()
+        assert isinstance(children, list)
+        has_plain = content_type == "multipart/alternative" and any(
+            isinstance(child, StdlibMessage) and _contains_plain(child) for child in children
+        )
+        for number, child in enumerate(children, start=1):
+            child_path = str(number) if path == "0" else f"{path}.{number}"
+            _walk(child, child_path, level + 1, body, policy, budget, plain_sibling or has_plain)
+        return
+    _leaf(part, path, body, policy, plain_sibling)
+
+
+def _leaf(part: StdlibMessage, path: str, body: Body, policy: Policy, plain_sibling: bool) -> None:
+    content_type = part.get_content_type()
+    maintype = part.get_content_maintype()
+    _check_transfer_encoding(part, path, body)
+    if _is_body_text(part):
+        decoded = decode_text(_payload(part), part.get_content_charset(), path)
+        body.charsets.append(decoded.trail)
+        body.defects.extend(decoded.defects)
+        text = _normalize_newlines(decoded.text)
+        if content_type == "text/html":
+            body.htmls.append(text)
+            if not plain_sibling:
+                body.texts.append(html_to_text(text))
+        else:
+            body.texts.append(_truncated(text, path, body, policy))
+        return
+    if maintype == "multipart":
+        detail = "multipart part whose body could not be split; kept as an attachment"
+        body.defects.append(Defect(DefectKind.STDLIB, path, detail))
+    body.attachments.append(_attachment(part, path, _payload(part), body))
+
+
+def _is_body_text(part: StdlibMessage) -> bool:
+    if part.get_content_type() not in ("text/plain", "text/html"):
+        return False
+    return part.get_content_disposition() != "attachment" and not part.get_filename()
+
+
+def _contains_plain(part: StdlibMessage) -> bool:
+    if part.get_content_type() == "text/plain":
+        return _is_body_text(part)
+    if part.get_content_maintype() != "multipart" or not part.is_multipart():
+        return False
+    children = part.get_payload()
+    return isinstance(children, list) and any(
+        isinstance(c, StdlibMessage) and c.get_content_type() == "text/plain" and _is_body_text(c)
+        for c in children
+    )
+
+
+def _forwarded(part: StdlibMessage, path: str, body: Body) -> None:
+    inner = part.get_payload(0)
+    assert isinstance(inner, StdlibMessage)
+    body.forwarded.append((path, inner))
+    body.attachments.append(_attachment(part, path, serialize(inner), body))
+
+
+def serialize(message: StdlibMessage) -> bytes:
+    """The bytes of a parsed message, regenerated without refolding its headers."""
+    buffer = BytesIO()
+    BytesGenerator(buffer, mangle_from_=False, policy=_REGENERATE).flatten(message)
+    return buffer.getvalue()
+
+
+def _attachment(part: StdlibMessage, path: str, payload: bytes, body: Body) -> Attachment:
+    content_id = part.get("Content-ID")
+    return Attachment(
+        filename=_filename(part, path, body),
+        content_type=part.get_content_type(),
+        size=len(payload),
+        sha256=hashlib.sha256(payload).hexdigest(),
+        inline=part.get_content_disposition() == "inline",
+        content_id=str(content_id).strip().strip("<>") if content_id else None,
+        part=path,
+    )
+
+
+def _filename(part: StdlibMessage, path: str, body: Body) -> str | None:
+    name = part.get_filename()
+    if not name:
+        return None
+    context = HeaderContext(defects=body.defects)
+    where = f"{path}:filename"
+    if has_raw_8bit(name):
+        name = decode_raw_8bit(name, where, context)
+    if "=?" in name:
+        name = decode_encoded_words(name, where, context)
+    return clean_display(name) or None
+
+
+def _payload(part: StdlibMessage) -> bytes:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:
+        payload = None
+    if isinstance(payload, bytes):
+        return payload
+    raw = part.get_payload()
+    return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+
+
+def _check_transfer_encoding(part: StdlibMessage, path: str, body: Body) -> None:
+    encoding = str(part.get("Content-Transfer-Encoding", "7bit")).strip().lower()
+    if encoding and encoding not in _KNOWN_CTE:
+        detail = f"unknown Content-Transfer-Encoding {encoding[:40]!r}; payload read as is"
+        body.defects.append(Defect(DefectKind.TRANSFER_ENCODING, path, detail))
+
+
+def _stdlib_defects(part: StdlibMessage, path: str, body: Body) -> None:
+    for defect in part.defects:
+        detail = f"{type(defect).__name__}: {defect}".rstrip(": ")
+        detail = detail.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        body.defects.append(Defect(DefectKind.STDLIB, path, detail))
+
+
+def _normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _truncated(text: str, path: str, body: Body, policy: Policy) -> str:
+    if len(text) <= policy.max_text_chars:
+        return text
+    detail = f"text part of {len(text)} characters cut to {policy.max_text_chars}"
+    body.defects.append(Defect(DefectKind.LIMIT_REACHED, path, detail))
+    return text[: policy.max_text_chars]
