@@ -8,7 +8,6 @@ from collections.abc import Sequence
 import click
 from rich.console import Console
 
-from emlkit import __version__
 from emlkit.errors import EmlkitError
 from emlkit.parse import iter_messages
 from emlkit.render import message_json, message_view
@@ -19,7 +18,7 @@ def _stderr(line: str) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="emlkit")
+@click.version_option(package_name="emlkit", prog_name="emlkit")
 def main() -> None:
     """Turn piles of .eml files into evidence: parse, index, excerpt, verify."""
 

@@ -27,8 +27,6 @@ class Policy:
     """Most header fields kept per message."""
     max_text_chars: int = 5_000_000
     """Longest body text kept per message (the hash always covers the whole input)."""
-    fallback_charsets: tuple[str, ...] = ("utf-8", "windows-1251", "koi8-r")
-    """Tried in order when a part has no usable charset and detection finds nothing."""
 
     def clone(self, **changes: Any) -> Policy:
         """A copy of this policy with some fields changed."""

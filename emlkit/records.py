@@ -152,6 +152,8 @@ class ReceivedHop:
     hop: int
     from_host: str | None
     by_host: str | None
+    date: datetime | None
+    """The hop's timestamp with the offset its server wrote."""
     date_utc: datetime | None
     delay: float | None
     """Seconds since the previous hop (None for the first hop or when unknown)."""
@@ -328,6 +330,7 @@ def _hop_dict(hop: ReceivedHop) -> dict[str, Any]:
         "hop": hop.hop,
         "from": hop.from_host,
         "by": hop.by_host,
+        "date": _iso(hop.date),
         "date_utc": _iso(hop.date_utc),
         "delay": hop.delay,
         "raw": hop.raw,

@@ -21,7 +21,6 @@ from emlkit.parse.headers import (
 )
 from emlkit.records import Address, Defect, DefectKind
 
-_SCAN = re.compile(r'\s*("[^"]*"|[^,<"]*)\s*<([^<>]*)>|([^\s,<>"]+@[^\s,<>"]+)')
 _ADDRESS_AS_NAME = re.compile(r'\s*"?([^\s,<>"()]+@[^\s,<>"()]+?)"?\s*<([^<>,\s]+@[^<>,\s]+)>\s*')
 _REGISTRY = HeaderRegistry()
 
@@ -88,11 +87,28 @@ def _modern(value: str) -> list[tuple[str, str]] | None:
 
 
 def _scan(value: str) -> list[tuple[str, str]]:
+    """Addresses found by a linear scan: the fallback for values the grammar cannot parse."""
     pairs: list[tuple[str, str]] = []
-    for match in _SCAN.finditer(value):
-        display, bracketed, bare = match.groups()
-        if bare:
-            pairs.append(("", bare))
-        else:
-            pairs.append(((display or "").strip().strip('"'), bracketed or ""))
+    for piece in _split_outside_quotes(value):
+        bracket = piece.rfind("<")
+        if bracket >= 0 and piece.endswith(">"):
+            pairs.append((piece[:bracket].strip().strip('"'), piece[bracket + 1 : -1].strip()))
+            continue
+        pairs.extend(("", token) for token in piece.split() if "@" in token.strip("<>\"'"))
     return pairs
+
+
+def _split_outside_quotes(value: str) -> list[str]:
+    pieces: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in value:
+        if char == '"':
+            quoted = not quoted
+        if char == "," and not quoted:
+            pieces.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    pieces.append("".join(current).strip())
+    return [piece for piece in pieces if piece]

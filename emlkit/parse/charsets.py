@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import chardet
@@ -16,7 +17,7 @@ import chardet
 from emlkit.records import CharsetMethod, CharsetTrail, Defect, DefectKind
 
 _DETECT_BYTES = 64 * 1024
-_PLAUSIBILITY_MARGIN = 0.2
+_ACRONYM_LETTERS = 5
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -152,7 +153,7 @@ def decode_header_bytes(raw: bytes, hints: tuple[str, ...] = ()) -> tuple[str, s
         if codec == "utf-8" or plausibility(text) >= 0.5:
             return text, codec, 0
     guess = chardet.detect(raw[:_DETECT_BYTES])
-    codec = codec_name(guess.get("encoding")) or "cp1251"
+    codec = codec_name(_encoding(guess)) or "cp1251"
     text, replaced = decode_counting(raw, codec)
     return text, codec, replaced
 
@@ -170,7 +171,9 @@ def plausibility(text: str) -> float:
     """Share of words that look like natural language: one script and ordinary letter case.
 
     Mis-decoded Cyrillic (KOI8-R read as windows-1251 and back, UTF-8 read as Latin-1) turns
-    words into mixed case (``пРИВЕТ``) or mixed scripts; correctly decoded text scores near 1.
+    lower case into upper case and back (``пРИВЕТ``, ``ЗДРАВСТВУЙТЕ``) or mixes scripts;
+    long words in capitals count as unnatural, short ones as acronyms. Correctly decoded
+    prose scores near 1.
     """
     words = _WORD.findall(text[:20000])
     if not words:
@@ -182,8 +185,7 @@ def plausibility(text: str) -> float:
 def _looks_natural(word: str) -> bool:
     if _CYRILLIC.search(word) and _LATIN.search(word):
         return False
-    rest = word[1:]
-    return rest.islower() or word.isupper()
+    return word[1:].islower() or (word.isupper() and len(word) <= _ACRONYM_LETTERS)
 
 
 def _ascii_compatible(codec: str) -> bool:
@@ -199,33 +201,47 @@ def _accept_declared(payload: bytes, declared: str | None, codec: str, part: str
     if codec in _SELF_CHECKING:
         trail = CharsetTrail(part, declared, mime_name(codec), CharsetMethod.DECLARED, None, 0)
         return Decoded(text, trail, ())
-    guess = chardet.detect(payload[:_DETECT_BYTES])
-    confidence = _confidence(guess)
-    better = _better_reading(payload, text, codec_name(guess.get("encoding")), codec)
+    guesses = chardet.detect_all(payload[:_DETECT_BYTES])
+    better = _better_reading(payload, text, codec, guesses)
     if better is not None:
-        other, other_text = better
+        other, other_text, confidence = better
         trail = CharsetTrail(
             part, declared, mime_name(other), CharsetMethod.DETECTED, confidence, 0
         )
         detail = f"declared {declared}, the text is {mime_name(other)}"
         return Decoded(other_text, trail, (Defect(DefectKind.CHARSET_MISMATCH, part, detail),))
+    confidence = _confidence_of(codec, guesses)
     trail = CharsetTrail(part, declared, mime_name(codec), CharsetMethod.DECLARED, confidence, 0)
     return Decoded(text, trail, ())
 
 
 def _better_reading(
-    payload: bytes, text: str, other: str | None, codec: str
-) -> tuple[str, str] | None:
-    """The detected codec and its text, when they read clearly more naturally than ``text``."""
-    if other is None or other == codec:
+    payload: bytes, text: str, codec: str, guesses: Sequence[Mapping[str, object]]
+) -> tuple[str, str, float | None] | None:
+    """chardet's charset, its text and confidence, when they clearly beat the declared one.
+
+    The declared charset loses only when chardet ranks it far below its first choice *and*
+    the first choice reads more naturally; either signal alone is too weak on short text.
+    """
+    if not guesses:
+        return None
+    other = codec_name(_encoding(guesses[0]))
+    top = _confidence(guesses[0]) or 0.0
+    if other is None or other == codec or (_confidence_of(codec, guesses) or 0.0) >= top / 2:
         return None
     try:
         other_text = payload.decode(other)
     except UnicodeDecodeError:
         return None
-    if other_text == text or plausibility(other_text) - plausibility(text) < _PLAUSIBILITY_MARGIN:
+    if other_text == text or plausibility(other_text) <= plausibility(text):
         return None
-    return other, other_text
+    return other, other_text, top
+
+
+def _confidence_of(codec: str, guesses: Sequence[Mapping[str, object]]) -> float | None:
+    """chardet's confidence in ``codec`` (0.0 when it was not a candidate)."""
+    found = [_confidence(g) or 0.0 for g in guesses if codec_name(_encoding(g)) == codec]
+    return max(found, default=0.0)
 
 
 def _detect(payload: bytes, declared: str | None, part: str) -> Decoded | None:
@@ -238,7 +254,7 @@ def _detect(payload: bytes, declared: str | None, part: str) -> Decoded | None:
             text, CharsetTrail(part, declared, "utf-8", CharsetMethod.DETECTED, 1.0, 0), ()
         )
     guess = chardet.detect(payload[:_DETECT_BYTES])
-    codec = codec_name(guess.get("encoding"))
+    codec = codec_name(_encoding(guess))
     if codec is None:
         return None
     try:
@@ -253,7 +269,7 @@ def _detect(payload: bytes, declared: str | None, part: str) -> Decoded | None:
 
 def _fallback(payload: bytes, declared: str | None, codec: str | None, part: str) -> Decoded:
     guess = chardet.detect(payload[:_DETECT_BYTES])
-    candidates = [codec, codec_name(guess.get("encoding")), "utf-8", "cp1251", "koi8-r"]
+    candidates = [codec, codec_name(_encoding(guess)), "utf-8", "cp1251", "koi8-r"]
     best: tuple[str, int, str] | None = None
     for candidate in dict.fromkeys(c for c in candidates if c):
         text, replaced = decode_counting(payload, candidate)
@@ -270,6 +286,11 @@ def _fallback(payload: bytes, declared: str | None, codec: str | None, part: str
     return Decoded(text, trail, (Defect(DefectKind.UNDECODABLE_BYTES, part, detail),))
 
 
-def _confidence(guess: object) -> float | None:
-    value = guess.get("confidence") if isinstance(guess, dict) else None
+def _confidence(guess: Mapping[str, object]) -> float | None:
+    value = guess.get("confidence")
     return round(float(value), 3) if isinstance(value, int | float) else None
+
+
+def _encoding(guess: Mapping[str, object]) -> str | None:
+    value = guess.get("encoding")
+    return value if isinstance(value, str) else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from dateutil import parser as dateutil_parser
@@ -13,6 +13,7 @@ from emlkit.records import DateSource, Defect, DefectKind, MessageDate, Received
 _EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _DOTTED = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")
+_ZONE_IN_TEXT = re.compile(r"[+-]\d{2}:?\d{2}\b|\b(?:UTC|GMT|UT|Z|MSK|MSD|EET|CET|CEST)\b", re.I)
 
 
 # dateutil accepts any number of names per month and weekday; its stubs say at most three.
@@ -83,7 +84,11 @@ def parse_lenient_date(raw: str) -> datetime | None:
 def resolve_date(
     raw: str | None, received: tuple[ReceivedHop, ...], defects: list[Defect]
 ) -> MessageDate:
-    """The message's date and its source; every fallback appends a defect."""
+    """The message's date and its source; every fallback appends a defect.
+
+    A leniently parsed date that names no time zone takes the offset of the first Received
+    hop (the sender's own server, usually in the sender's zone), else UTC.
+    """
     cleaned = " ".join(raw.split()) if raw else ""
     if cleaned:
         value = parse_rfc_date(cleaned)
@@ -92,24 +97,32 @@ def resolve_date(
         value = parse_lenient_date(cleaned)
         if value is not None:
             detail = f"Date {cleaned[:60]!r} is not RFC 5322; parsed leniently"
-            if not _has_zone(value, cleaned):
-                detail += ", no time zone given: read as UTC"
+            if not _names_zone(cleaned):
+                value, zone = _local_zone(value, received)
+                detail += f", no time zone given: read in {zone}"
             defects.append(Defect(DefectKind.DATE_FALLBACK, "Date", detail))
             return _dated(value, raw, DateSource.LENIENT)
-    newest = next((hop for hop in reversed(received) if hop.date_utc is not None), None)
+    newest = next((hop for hop in reversed(received) if hop.date is not None), None)
     reason = f"Date {cleaned[:60]!r} is unusable" if cleaned else "no Date header"
-    if newest is not None and newest.date_utc is not None:
+    if newest is not None and newest.date is not None:
         detail = f"{reason}; took the newest Received timestamp"
         defects.append(Defect(DefectKind.DATE_FALLBACK, "Date", detail))
-        return _dated(newest.date_utc, raw, DateSource.RECEIVED)
+        return _dated(newest.date, raw, DateSource.RECEIVED)
     defects.append(Defect(DefectKind.DATE_MISSING, "Date", f"{reason}, and no Received date"))
     return MessageDate(None, None, raw, DateSource.NONE)
+
+
+def _local_zone(value: datetime, received: tuple[ReceivedHop, ...]) -> tuple[datetime, str]:
+    first = next((hop.date for hop in received if hop.date is not None), None)
+    if first is None or first.tzinfo is None:
+        return value.replace(tzinfo=UTC), "UTC"
+    zone = first.tzinfo
+    return value.replace(tzinfo=zone), f"the zone of the first Received hop ({first:%z})"
 
 
 def _dated(value: datetime, raw: str | None, source: DateSource) -> MessageDate:
     return MessageDate(value, value.astimezone(UTC), raw, source)
 
 
-def _has_zone(value: datetime, text: str) -> bool:
-    offset = value.utcoffset()
-    return offset != timedelta(0) or any(z in text.upper() for z in ("UTC", "GMT", "Z", "+0"))
+def _names_zone(text: str) -> bool:
+    return _ZONE_IN_TEXT.search(text) is not None
