@@ -8,9 +8,11 @@ from collections.abc import Sequence
 import click
 from rich.console import Console
 
-from emlkit.errors import EmlkitError
+from emlkit.errors import EmlkitError, UsageError
+from emlkit.index.indexer import index_paths
 from emlkit.parse import iter_messages
 from emlkit.render import message_json, message_view
+from emlkit.render.indexing import ProgressDisplay, summary_json, summary_view
 
 
 def _stderr(line: str) -> None:
@@ -54,4 +56,44 @@ def parse(paths: Sequence[str], as_json: bool, body_lines: int) -> None:
     except EmlkitError as error:
         raise click.ClickException(str(error)) from error
     if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    envvar="EMLKIT_DB",
+    help="The index database (default: $EMLKIT_DB, else .emlkit/index.db here).",
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores)."
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def index(
+    paths: Sequence[str], db: str | None, jobs: int | None, quiet: bool, as_json: bool
+) -> None:
+    """Index .eml and mbox files (or folders of them) into a SQLite database.
+
+    A second run parses only what changed. Exits 1 when some inputs failed (the rest is
+    indexed), with one line per failure on stderr.
+    """
+    errors = Console(stderr=True)
+    try:
+        with ProgressDisplay(errors, quiet=quiet or as_json) as display:
+            summary = index_paths(paths, db, jobs, progress=display.update)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from error
+    except EmlkitError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(summary_json(summary))
+    elif not quiet:
+        Console(highlight=False).print(summary_view(summary))
+    for failure in summary.failed:
+        where = failure.path if failure.index is None else f"{failure.path} #{failure.index}"
+        _stderr(f"{where}: {failure.reason}")
+    if not summary.ok:
         sys.exit(1)

@@ -18,3 +18,15 @@ class InputError(EmlkitError):
 
 class UsageError(EmlkitError):
     """A caller passed arguments that cannot work together."""
+
+
+class QueryError(UsageError):
+    """A search query that cannot be parsed."""
+
+
+class StoreError(EmlkitError):
+    """The index database cannot be used (written by a newer emlkit, damaged, misplaced)."""
+
+
+class StoreLockedError(StoreError):
+    """Another ``emlkit index`` is writing to the same database right now."""

@@ -43,6 +43,8 @@ class DefectKind(StrEnum):
     """An address header could not be fully parsed."""
     LIMIT_REACHED = "limit-reached"
     """A bound of the policy (depth, parts, header size) was passed; the rest was skipped."""
+    BINARY_TEXT = "binary-text"
+    """A part labelled as text holds binary data; it was kept as an attachment."""
     TRANSFER_ENCODING = "transfer-encoding"
     """A Content-Transfer-Encoding is unknown or its payload is damaged."""
     RECEIVED = "received"
@@ -267,13 +269,13 @@ class Message:
             "date_source": self.date.source.value,
             "text": self.text,
             "html": self.html,
-            "charsets": [_charset_dict(c) for c in self.charsets],
+            "charsets": [charset_dict(c) for c in self.charsets],
             "attachments": [_attachment_dict(a) for a in self.attachments],
             "children": [child.as_dict() for child in self.children],
             "parent": None
             if self.parent is None
             else {"message_id": self.parent.message_id, "part": self.parent.part},
-            "received": [_hop_dict(h) for h in self.received],
+            "received": [hop_dict(h) for h in self.received],
             "headers": [{"name": h.name, "raw": h.raw, "value": h.value} for h in self.headers],
             "defects": [
                 {"kind": d.kind.value, "where": d.where, "detail": d.detail} for d in self.defects
@@ -302,7 +304,8 @@ def _addresses(addresses: tuple[Address, ...]) -> list[dict[str, str]]:
     return [{"name": a.name, "address": a.address} for a in addresses]
 
 
-def _charset_dict(trail: CharsetTrail) -> dict[str, Any]:
+def charset_dict(trail: CharsetTrail) -> dict[str, Any]:
+    """A charset trail as a JSON-ready dict."""
     return {
         "part": trail.part,
         "declared": trail.declared,
@@ -325,7 +328,8 @@ def _attachment_dict(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def _hop_dict(hop: ReceivedHop) -> dict[str, Any]:
+def hop_dict(hop: ReceivedHop) -> dict[str, Any]:
+    """A Received hop as a JSON-ready dict."""
     return {
         "hop": hop.hop,
         "from": hop.from_host,

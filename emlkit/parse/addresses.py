@@ -38,6 +38,8 @@ def parse_addresses(raws: list[str], name: str, context: HeaderContext) -> tuple
             if "=?" in display:
                 display = decode_encoded_words(display, name, context)
             address = address.strip()
+            if " " in address:
+                display, address = _split_unquoted(display, address, name, context)
             if address and "@" not in address:
                 detail = f"address without a domain: {address[:80]!r}"
                 context.defects.append(Defect(DefectKind.ADDRESS, name, detail))
@@ -69,6 +71,16 @@ def _pairs(value: str, name: str, context: HeaderContext) -> list[tuple[str, str
             context.defects.append(Defect(DefectKind.ADDRESS, name, detail))
             return scanned
     return pairs
+
+
+def _split_unquoted(
+    display: str, address: str, name: str, context: HeaderContext
+) -> tuple[str, str]:
+    """``Big Bug bb@bug.com``: the words before the last are a name without quotes."""
+    *words, last = address.split()
+    detail = f"unquoted words before the address {last[:60]!r} read as its display name"
+    context.defects.append(Defect(DefectKind.ADDRESS, name, detail))
+    return (display or " ".join(words)), last
 
 
 def _broken(display: str, address: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from emlkit.parse.sniff import BOM, first_line_is_header
+from emlkit.parse.sniff import BOM, OLE_MAGIC, first_line_is_header
 
 MESSAGE_SUFFIXES = frozenset({".eml", ".msg", ".emlx", ".mail"})
 MBOX_SUFFIXES = frozenset({".mbox", ".mbx", ".mbs"})
@@ -101,9 +101,18 @@ def split_mbox(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
 
 
 def is_mbox(path: Path, head: bytes) -> bool:
-    """True for an mbox: an mbox suffix, or a ``From `` line first and another one later."""
-    if _suffix(path.name.lower()) in MBOX_SUFFIXES or path.name.lower().endswith(".mbox.txt"):
+    """Whether a file may hold several messages and must be split.
+
+    True for an mbox suffix; never for a one-message suffix such as ``.eml`` (an attached
+    ``git format-patch`` holds ``From`` lines that look like separators); otherwise when the
+    file starts with a ``From `` line.
+    """
+    name = path.name.lower()
+    suffix = _suffix(name)
+    if suffix in MBOX_SUFFIXES or name.endswith(".mbox.txt"):
         return True
+    if suffix in MESSAGE_SUFFIXES:
+        return False
     return head.removeprefix(BOM).startswith(b"From ")
 
 
@@ -118,8 +127,10 @@ def _suffix(name: str) -> str:
 
 
 def _looks_like_mail(path: Path) -> bool:
+    """A header line first, or an Outlook .msg (mail, if not RFC 822: reported as such)."""
     try:
         with path.open("rb") as handle:
-            return first_line_is_header(handle.read(_SNIFF_BYTES))
+            head = handle.read(_SNIFF_BYTES)
+            return first_line_is_header(head) or head.startswith(OLE_MAGIC)
     except OSError:
         return True  # let the reader report why it cannot be read

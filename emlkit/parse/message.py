@@ -121,7 +121,10 @@ def build_record(
     in_reply_to = parse_id_list(_first(values, "in-reply-to"), "In-Reply-To", context)
     references = parse_id_list(" ".join(values.get("references", [])), "References", context)
     received = parse_received(values.get("received", []), context.defects)
-    date = resolve_date(_first(values, "date"), received, context.defects)
+    raw_date = _first(values, "date")
+    date = resolve_date(
+        None if raw_date is None else surrogates_to_text(raw_date), received, context.defects
+    )
     subject = clean_display(next((h.value for h in headers if h.name.lower() == "subject"), ""))
     addresses = {
         name: parse_addresses(values.get(name, []), name.title(), context)

@@ -23,6 +23,7 @@ from emlkit.parse.headers import (
     has_raw_8bit,
 )
 from emlkit.parse.html import html_to_text
+from emlkit.parse.sniff import looks_binary
 from emlkit.policy import Policy
 from emlkit.records import Attachment, CharsetTrail, Defect, DefectKind
 
@@ -108,25 +109,43 @@ def _walk(
 
 
 def _leaf(part: StdlibMessage, path: str, body: Body, policy: Policy, plain_sibling: bool) -> None:
-    content_type = part.get_content_type()
-    maintype = part.get_content_maintype()
     _check_transfer_encoding(part, path, body)
+    payload = _payload(part)
     if _is_body_text(part):
-        decoded = decode_text(_payload(part), part.get_content_charset(), path)
-        body.charsets.append(decoded.trail)
-        body.defects.extend(decoded.defects)
-        text = _normalize_newlines(decoded.text)
-        if content_type == "text/html":
-            body.htmls.append(text)
-            if not plain_sibling:
-                body.texts.append(html_to_text(text))
-        else:
-            body.texts.append(_truncated(text, path, body, policy))
-        return
-    if maintype == "multipart":
+        if not _binary_in_text(part, payload):
+            _add_text(part, path, payload, body, policy, plain_sibling)
+            return
+        detail = f"{part.get_content_type()} part holds binary data; kept as an attachment"
+        body.defects.append(Defect(DefectKind.BINARY_TEXT, path, detail))
+    elif part.get_content_maintype() == "multipart":
         detail = "multipart part whose body could not be split; kept as an attachment"
         body.defects.append(Defect(DefectKind.STDLIB, path, detail))
-    body.attachments.append(_attachment(part, path, _payload(part), body))
+    body.attachments.append(_attachment(part, path, payload, body))
+
+
+def _add_text(
+    part: StdlibMessage,
+    path: str,
+    payload: bytes,
+    body: Body,
+    policy: Policy,
+    plain_sibling: bool,
+) -> None:
+    decoded = decode_text(payload, part.get_content_charset(), path)
+    body.charsets.append(decoded.trail)
+    body.defects.extend(decoded.defects)
+    text = _normalize_newlines(decoded.text)
+    if part.get_content_type() == "text/html":
+        body.htmls.append(text)
+        if not plain_sibling:
+            body.texts.append(html_to_text(text))
+    else:
+        body.texts.append(_truncated(text, path, body, policy))
+
+
+def _binary_in_text(part: StdlibMessage, payload: bytes) -> bool:
+    wide = (part.get_content_charset() or "").startswith(("utf-16", "utf-32"))
+    return not wide and looks_binary(payload)
 
 
 def _is_body_text(part: StdlibMessage) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from emlkit.errors import InputError
 from emlkit.parse.files import MBOX_SUFFIXES, is_mbox, iter_mail_files, split_mbox
@@ -25,28 +25,65 @@ def parse_file(path: PathArg, policy: Policy = default) -> Message:
     try:
         data = file.read_bytes()
     except OSError as error:
-        return _unreadable(file, error)
+        return unreadable(file, error)
     return parse_bytes(data, make_source(data, file), policy)
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One message's place in a file; ``data`` is None when the message is the whole file."""
+
+    path: Path
+    index: int | None
+    offset: int
+    data: bytes | None
+
+
+def iter_file_chunks(path: PathArg) -> Iterator[Chunk]:
+    """Where the messages of one file are: the whole file, or each message of an mbox.
+
+    An mbox is split as a stream, so memory is bounded by its largest message. A file that
+    starts with an mbox ``From`` line but holds one message is read as a one-message file.
+
+    :raises OSError: the file cannot be read.
+    """
+    file = Path(path)
+    with file.open("rb") as handle:
+        if not is_mbox(file, handle.read(4096)):
+            yield Chunk(file, None, 0, None)
+            return
+        handle.seek(0)
+        parts = split_mbox(handle)
+        first, second = next(parts, None), next(parts, None)
+        if first is None or (second is None and file.suffix.lower() not in MBOX_SUFFIXES):
+            yield Chunk(file, None, 0, None)
+            return
+        for index, (offset, data) in enumerate(_chain(first, second, parts)):
+            yield Chunk(file, index, offset, data)
+
+
+def parse_chunk(chunk: Chunk, policy: Policy = default) -> Message:
+    """The record of one chunk (reading the file when the chunk is the whole file)."""
+    if chunk.data is None:
+        try:
+            data = chunk.path.read_bytes()
+        except OSError as error:
+            return unreadable(chunk.path, error)
+        return parse_bytes(data, make_source(data, chunk.path), policy)
+    source = make_source(chunk.data, chunk.path, chunk.index, chunk.offset)
+    return parse_bytes(chunk.data, source, policy)
 
 
 def iter_file_messages(path: PathArg, policy: Policy = default) -> Iterator[Message]:
     """Every message in one file: one record, or one per message of an mbox.
 
-    An mbox is split as a stream, so memory is bounded by its largest message. A file that
-    starts with an mbox ``From`` line but holds one message is read as a one-message file.
+    A file that cannot be read gives one failure record.
     """
-    file = Path(path)
     try:
-        with file.open("rb") as handle:
-            if not is_mbox(file, handle.read(4096)):
-                handle.seek(0)
-                data = handle.read()
-                yield parse_bytes(data, make_source(data, file), policy)
-                return
-            handle.seek(0)
-            yield from _mbox_messages(file, handle, policy)
+        for chunk in iter_file_chunks(path):
+            yield parse_chunk(chunk, policy)
     except OSError as error:
-        yield _unreadable(file, error)
+        yield unreadable(Path(path), error)
 
 
 def iter_messages(
@@ -64,18 +101,6 @@ def iter_messages(
             raise InputError(f"{os.fspath(path)}: no such file or folder")
     for file in iter_mail_files(given):
         yield from iter_file_messages(file, policy)
-
-
-def _mbox_messages(file: Path, handle: BinaryIO, policy: Policy) -> Iterator[Message]:
-    parts = split_mbox(handle)
-    first, second = next(parts, None), next(parts, None)
-    if first is None or (second is None and file.suffix.lower() not in MBOX_SUFFIXES):
-        data = file.read_bytes()
-        yield parse_bytes(data, make_source(data, file), policy)
-        return
-    for index, item in enumerate(_chain(first, second, parts)):
-        offset, data = item
-        yield parse_bytes(data, make_source(data, file, index, offset), policy)
 
 
 def _chain(
@@ -98,7 +123,8 @@ def _existing_file(path: PathArg) -> Path:
     return file
 
 
-def _unreadable(file: Path, error: OSError) -> Message:
+def unreadable(file: Path, error: OSError) -> Message:
+    """The failure record of a file that cannot be read."""
     source = make_source(b"", file)
     reason = f"cannot read the file: {error.strerror or error}"
     return Message(

@@ -7,12 +7,14 @@ import re
 from emlkit.records import Failure, FailureKind
 
 BOM = b"\xef\xbb\xbf"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The first bytes of an OLE compound document, such as an Outlook .msg file."""
 _HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
 _FROM_LINE = re.compile(rb"From ")
 _SNIFF_BYTES = 4096
 _MAGIC: tuple[tuple[bytes, FailureKind, str], ...] = (
     (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        OLE_MAGIC,
         FailureKind.OUTLOOK_MSG,
         "an Outlook .msg file (OLE compound document), not an RFC 822 message;"
         " convert it first, e.g. with msgconvert",
@@ -39,14 +41,19 @@ def sniff_failure(data: bytes) -> Failure | None:
     for magic, kind, reason in _MAGIC:
         if data.startswith(magic):
             return Failure(kind, reason)
-    head = data[:_SNIFF_BYTES]
-    if b"\x00" in head or _control_share(head) > 0.1:
+    if looks_binary(data):
         return Failure(FailureKind.BINARY, "binary data, not an email message")
     if not first_line_is_header(data):
         return Failure(
             FailureKind.NOT_A_MESSAGE, "text without header fields, not an email message"
         )
     return None
+
+
+def looks_binary(data: bytes) -> bool:
+    """True when the first bytes hold NUL bytes or many control characters."""
+    head = data[:_SNIFF_BYTES]
+    return b"\x00" in head or _control_share(head) > 0.1
 
 
 def _control_share(head: bytes) -> float:

@@ -1,0 +1,345 @@
+"""An index run: walk the corpus, parse what changed in worker processes, store it.
+
+The main process walks the files, decides from size and mtime (and a hash where in doubt)
+what needs parsing, splits mboxes as a stream and hands messages to a pool of worker
+processes through a bounded window, so memory stays flat however large the corpus. It alone
+writes to SQLite, in batched transactions; a file is marked indexed only in the transaction
+that stores its last message, so a run killed at any moment is completed by the next one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from emlkit.errors import InputError, StoreLockedError, UsageError
+from emlkit.index.annexes import annex_from_path
+from emlkit.index.store import Store
+from emlkit.parse.files import iter_mail_files
+from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk
+from emlkit.policy import Policy, default
+from emlkit.records import Message
+
+_COMMIT_SECONDS = 1.0
+_COMMIT_MESSAGES = 500
+_WINDOW_PER_WORKER = 16
+_MIN_FILES_FOR_WORKERS = 32  # below this, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True, slots=True)
+class FailedInput:
+    """An input that gave no message: its path, its place in an mbox, and why."""
+
+    path: str
+    index: int | None
+    kind: str
+    reason: str
+
+
+@dataclass(slots=True)
+class IndexSummary:
+    """What an index run did with every input file (see ``docs/indexing.md``)."""
+
+    db: str
+    files_seen: int = 0
+    files_indexed: int = 0
+    files_unchanged: int = 0
+    files_failed: int = 0
+    messages_indexed: int = 0
+    forwarded_indexed: int = 0
+    duplicates: int = 0
+    conflicting: int = 0
+    messages_removed: int = 0
+    threads: int = 0
+    failed: list[FailedInput] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when every input went in."""
+        return not self.failed
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the summary."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a run has got, for progress displays."""
+
+    files_done: int
+    files_total: int
+    messages: int
+    elapsed: float
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def default_db_path() -> Path:
+    """Where the index lives unless told otherwise: ``$EMLKIT_DB``, else ``.emlkit/index.db``."""
+    return Path(os.environ.get("EMLKIT_DB") or Path(".emlkit") / "index.db")
+
+
+def index_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    db: str | os.PathLike[str] | None = None,
+    jobs: int | None = None,
+    progress: ProgressCallback | None = None,
+    policy: Policy = default,
+) -> IndexSummary:
+    """Index the mail under ``paths`` into the database ``db``; see ``docs/indexing.md``.
+
+    :raises InputError: a path does not exist.
+    :raises UsageError: the database would lie inside the corpus.
+    :raises StoreLockedError: another run is writing to the same database.
+    """
+    roots = [_existing(path) for path in paths]
+    db_path = Path(db) if db is not None else default_db_path()
+    db_path = db_path.absolute()
+    _refuse_inside_corpus(db_path, roots)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive_lock(db_path), Store(db_path) as store:
+        run = _Run(store, db_path, roots, jobs or os.cpu_count() or 1, progress, policy)
+        return run.execute()
+
+
+class _Run:
+    """One run's state: the store, the counters and the pending batch."""
+
+    def __init__(
+        self,
+        store: Store,
+        db_path: Path,
+        roots: list[Path],
+        jobs: int,
+        progress: ProgressCallback | None,
+        policy: Policy,
+    ) -> None:
+        self.store = store
+        self.roots = roots
+        self.jobs = max(1, jobs)
+        self.progress = progress
+        self.policy = policy
+        self.summary = IndexSummary(db=str(db_path))
+        self.own_files = {str(db_path) + suffix for suffix in ("", "-wal", "-shm", ".lock")}
+        self.started = time.monotonic()
+        self.last_commit = self.started
+        self.pending = 0
+
+    def execute(self) -> IndexSummary:
+        files = [p for p in iter_mail_files(self.roots) if str(p.absolute()) not in self.own_files]
+        self.summary.files_seen = len(files)
+        run_id = self.store.add_run([str(root) for root in self.roots])
+        self.store.db.execute("BEGIN IMMEDIATE")
+        try:
+            todo = [path for path in files if self._needs_parsing(path)]
+            self._parse_and_store(todo, len(files))
+            seen = {str(path.absolute()) for path in files}
+            self.summary.missing = self.store.mark_missing([str(r) for r in self.roots], seen)
+            if self.summary.files_indexed or self.summary.messages_removed:
+                self.store.rethread()
+            self.summary.threads = self.store.counts()["threads"]
+        except BaseException:
+            self.store.db.execute("ROLLBACK")
+            raise
+        self.store.db.execute("COMMIT")
+        self.summary.seconds = round(time.monotonic() - self.started, 3)
+        self.store.finish_run(run_id, self.summary.as_dict())
+        return self.summary
+
+    def _needs_parsing(self, path: Path) -> bool:
+        state = self.store.file_state(str(path.absolute()))
+        if state is None or state.status not in ("indexed", "failed"):
+            return True
+        stat = path.stat()
+        if stat.st_size != state.size:
+            return True
+        if stat.st_mtime_ns != state.mtime_ns and _sha256_file(path) != state.sha256:
+            return True
+        self.store.touch_file(state.id, stat.st_mtime_ns)
+        if state.status == "failed":  # still failed: report it again, every run
+            reason = FailedInput(str(path), None, state.failure_kind or "", state.failure or "")
+            self.summary.failed.append(reason)
+            self.summary.files_failed += 1
+        else:
+            self.summary.files_unchanged += 1
+        return False
+
+    def _parse_and_store(self, todo: list[Path], total: int) -> None:
+        done = total - len(todo)
+        self._report(done, total)
+        current: _OpenFile | None = None
+        for chunk, message in _parsed(todo, self.jobs, self.policy):
+            if current is None or current.path != chunk.path:
+                if current is not None:
+                    self._close_file(current)
+                    done += 1
+                    self._report(done, total)
+                current = self._open_file(chunk.path)
+            self._store_message(current, chunk, message)
+            self._maybe_commit()
+        if current is not None:
+            self._close_file(current)
+            done += 1
+        self._report(done, total)
+
+    def _open_file(self, path: Path) -> _OpenFile:
+        absolute = str(path.absolute())
+        size: int | None = None
+        mtime: int | None = None
+        sha: str | None = None
+        try:
+            stat = path.stat()
+            size, mtime, sha = stat.st_size, stat.st_mtime_ns, _sha256_file(path)
+        except OSError:
+            pass  # parse_chunk records why the file cannot be read
+        annex = annex_from_path(absolute)
+        file_id = self.store.upsert_file(absolute, size, mtime, sha, annex)
+        self.summary.messages_removed += self.store.forget_file_messages(file_id)
+        return _OpenFile(path, file_id, annex)
+
+    def _store_message(self, current: _OpenFile, chunk: Chunk, message: Message) -> None:
+        if message.failure is not None:
+            failure = FailedInput(
+                str(chunk.path), chunk.index, message.failure.kind.value, message.failure.reason
+            )
+            self.summary.failed.append(failure)
+            current.failure = (failure.kind, failure.reason)
+            return
+        stored = self.store.add_message(message, current.file_id, current.annex)
+        current.messages += 1
+        self.pending += 1
+        if not stored.new:
+            self.summary.duplicates += 1
+            return
+        self.summary.messages_indexed += 1
+        self.summary.forwarded_indexed += stored.forwarded
+        self.summary.conflicting += int(stored.conflicting)
+
+    def _close_file(self, current: _OpenFile) -> None:
+        failed = current.failure if current.messages == 0 else None
+        self.store.finish_file(current.file_id, current.messages, failed)
+        if failed:
+            self.summary.files_failed += 1
+        else:
+            self.summary.files_indexed += 1
+
+    def _maybe_commit(self) -> None:
+        now = time.monotonic()
+        if self.pending >= _COMMIT_MESSAGES or now - self.last_commit >= _COMMIT_SECONDS:
+            self.store.db.execute("COMMIT")
+            self.store.db.execute("BEGIN IMMEDIATE")
+            self.pending = 0
+            self.last_commit = now
+
+    def _report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            elapsed = time.monotonic() - self.started
+            messages = self.summary.messages_indexed + self.summary.duplicates
+            self.progress(Progress(done, total, messages, elapsed))
+
+
+@dataclass(slots=True)
+class _OpenFile:
+    path: Path
+    file_id: int
+    annex: int | None
+    messages: int = 0
+    failure: tuple[str, str] | None = None
+
+
+def _parsed(files: list[Path], jobs: int, policy: Policy) -> Iterator[tuple[Chunk, Message]]:
+    """Every chunk of ``files`` with its record, in file order, parsed by ``jobs`` workers."""
+    chunks = _chunks(files)
+    if jobs == 1 or len(files) < _MIN_FILES_FOR_WORKERS:
+        for chunk in chunks:
+            yield chunk, parse_chunk(chunk, policy)
+        return
+    window: deque[tuple[Chunk, Future[Message]]] = deque()
+    # Spawned (not forked) workers inherit no file descriptors, so the run's lock dies with
+    # the run itself, even when it is killed.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for chunk in chunks:
+            window.append((chunk, pool.submit(parse_chunk, chunk, policy)))
+            if len(window) >= jobs * _WINDOW_PER_WORKER:
+                done, future = window.popleft()
+                yield done, future.result()
+        while window:
+            done, future = window.popleft()
+            yield done, future.result()
+
+
+def _chunks(files: list[Path]) -> Iterator[Chunk]:
+    for path in files:
+        try:
+            yield from iter_file_chunks(path)
+        except OSError:
+            yield Chunk(path, None, 0, None)  # parse_chunk reports why it cannot be read
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _existing(path: str | os.PathLike[str]) -> Path:
+    resolved = Path(path).absolute()
+    if not resolved.exists():
+        raise InputError(f"{os.fspath(path)}: no such file or folder")
+    return resolved
+
+
+def _refuse_inside_corpus(db_path: Path, roots: list[Path]) -> None:
+    for root in roots:
+        if root.is_dir() and (
+            db_path.resolve() == root.resolve() or root.resolve() in db_path.resolve().parents
+        ):
+            raise UsageError(
+                f"the index {db_path} would be inside the corpus {root}: emlkit never writes"
+                " inside the evidence it reads; choose another place with --db or EMLKIT_DB"
+            )
+
+
+def _exclusive_lock(db_path: Path) -> _Lock:
+    return _Lock(db_path.with_name(db_path.name + ".lock"))
+
+
+class _Lock:
+    """An exclusive advisory lock beside the database, held for a whole run."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle: IO[str] | None = None
+
+    def __enter__(self) -> _Lock:
+        self.handle = self.path.open("a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            self.handle.close()
+            raise StoreLockedError(
+                f"another emlkit index is writing to {self.path.with_suffix('')} right now;"
+                " wait for it to finish"
+            ) from error
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.handle is not None:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            self.handle.close()

@@ -1,0 +1,158 @@
+"""The index's SQLite schema, as named migrations applied in order (see ``docs/schema.md``).
+
+Each migration is a script of SQL, run in one transaction together with its row in
+``schema_migrations``, so a crash never leaves half a migration. A database written by a
+newer emlkit (a version this one does not know) is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from emlkit.errors import StoreError
+
+_001_INITIAL = """
+        CREATE TABLE files (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            size INTEGER,
+            mtime_ns INTEGER,
+            sha256 TEXT,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'indexed', 'failed', 'missing')),
+            failure_kind TEXT,
+            failure TEXT,
+            annex INTEGER,
+            messages INTEGER NOT NULL DEFAULT 0,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            indexed_at TEXT
+        );
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            message_id TEXT NOT NULL,
+            message_id_synthetic INTEGER NOT NULL,
+            carrier_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+            carrier_part TEXT,
+            subject TEXT NOT NULL,
+            base_subject TEXT NOT NULL,
+            from_name TEXT,
+            from_address TEXT,
+            date TEXT,
+            date_utc TEXT,
+            date_raw TEXT,
+            date_source TEXT NOT NULL,
+            in_reply_to TEXT NOT NULL,
+            "references" TEXT NOT NULL,
+            text TEXT NOT NULL,
+            html TEXT,
+            charsets TEXT NOT NULL,
+            received TEXT NOT NULL,
+            headers TEXT NOT NULL,
+            annex INTEGER,
+            conflicting INTEGER NOT NULL DEFAULT 0,
+            thread_id TEXT,
+            thread_parent_id TEXT,
+            thread_depth INTEGER,
+            thread_by_subject INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX messages_message_id ON messages(message_id);
+        CREATE INDEX messages_date_utc ON messages(date_utc);
+        CREATE INDEX messages_thread ON messages(thread_id);
+        CREATE INDEX messages_annex ON messages(annex);
+        CREATE INDEX messages_carrier ON messages(carrier_id);
+        CREATE TABLE message_files (
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+            mbox_index INTEGER,
+            "offset" INTEGER NOT NULL,
+            PRIMARY KEY (message_id, file_id, "offset")
+        );
+        CREATE INDEX message_files_file ON message_files(file_id);
+        CREATE TABLE addresses (
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('from', 'sender', 'reply_to', 'to', 'cc', 'bcc')),
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            address TEXT NOT NULL,
+            PRIMARY KEY (message_id, role, position)
+        );
+        CREATE INDEX addresses_address ON addresses(address);
+        CREATE TABLE attachments (
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            filename TEXT,
+            content_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            inline INTEGER NOT NULL,
+            content_id TEXT,
+            part TEXT NOT NULL,
+            PRIMARY KEY (message_id, position)
+        );
+        CREATE INDEX attachments_sha256 ON attachments(sha256);
+        CREATE TABLE defects (
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            location TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            PRIMARY KEY (message_id, position)
+        );
+        CREATE INDEX defects_kind ON defects(kind);
+        CREATE TABLE annexes (
+            number INTEGER PRIMARY KEY,
+            title TEXT,
+            description TEXT
+        );
+        CREATE VIRTUAL TABLE messages_fts USING fts5(stems, keys, tokenize = 'unicode61');
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            roots TEXT NOT NULL,
+            summary TEXT
+        );
+"""
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = ((1, "initial", _001_INITIAL),)
+"""Every migration, in the order it must run: (version, name, function)."""
+
+
+def current_version(db: sqlite3.Connection) -> int:
+    """The newest migration applied to ``db`` (0 for a new database)."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    row = db.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply every migration ``db`` lacks, each in its own transaction; return their names.
+
+    :raises StoreError: the database was written by a newer emlkit.
+    """
+    applied: list[str] = []
+    with db:
+        version = current_version(db)
+    newest = MIGRATIONS[-1][0]
+    if version > newest:
+        raise StoreError(
+            f"the index has schema version {version}; this emlkit knows up to {newest}:"
+            " upgrade emlkit"
+        )
+    for number, name, script in MIGRATIONS:
+        if number <= version:
+            continue
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        db.executescript(
+            f"BEGIN;\n{script}\n"
+            "INSERT INTO schema_migrations (version, name, applied_at)"
+            f" VALUES ({number}, '{name}', '{stamp}');\nCOMMIT;"
+        )
+        applied.append(name)
+    return applied

@@ -1,0 +1,229 @@
+"""`emlkit index`: accounting, incremental runs, duplicates, conflicts, missing files, locking,
+crash safety, and the refusal to write inside the corpus."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from emlkit.cli import main
+from emlkit.errors import InputError, StoreLockedError, UsageError
+from emlkit.index.indexer import index_paths
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def message(number: int, body: str = "Текст письма.", message_id: str | None = None) -> bytes:
+    mid = message_id or f"m{number}@zar.test"
+    return (
+        f"From: Sender {number} <s{number}@example.org>\n"
+        f"To: a@zar.test\nSubject: Письмо {number}\n"
+        f"Date: Tue, 02 Mar 2021 10:{number % 60:02d}:00 +0300\n"
+        f"Message-ID: <{mid}>\n"
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+        f"{body}\n"
+    ).encode()
+
+
+def corpus(root: Path, count: int = 5) -> Path:
+    folder = root / "corpus" / "annex-03"
+    folder.mkdir(parents=True)
+    for number in range(count):
+        (folder / f"{number:03d}.eml").write_bytes(message(number))
+    return root / "corpus"
+
+
+def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_every_file_is_accounted_for_and_a_rerun_parses_nothing(tmp_path: Path) -> None:
+    root = corpus(tmp_path)
+    (root / "annex-03" / "empty.eml").write_bytes(b"")
+    db = tmp_path / "index.db"
+    first = index_paths([root], db, jobs=1)
+    assert (first.files_seen, first.files_indexed, first.files_failed) == (6, 5, 1)
+    assert first.messages_indexed == 5
+    assert [(f.path.endswith("empty.eml"), f.kind) for f in first.failed] == [(True, "empty")]
+    second = index_paths([root], db, jobs=1)
+    assert (second.files_unchanged, second.files_indexed, second.messages_indexed) == (5, 0, 0)
+    assert second.files_failed == 1 and not second.ok  # a failed file is reported every run
+    assert rows(db, "SELECT count(*) FROM messages") == [(5,)]
+
+
+def test_parallel_run_stores_the_same_as_a_serial_one(tmp_path: Path) -> None:
+    serial = index_paths([SAMPLES], tmp_path / "serial.db", jobs=1)
+    parallel = index_paths([SAMPLES], tmp_path / "parallel.db", jobs=2)
+    assert serial.messages_indexed == parallel.messages_indexed == 78
+    query = "SELECT sha256, message_id, annex, subject FROM messages ORDER BY sha256"
+    assert rows(tmp_path / "serial.db", query) == rows(tmp_path / "parallel.db", query)
+
+
+def test_annex_numbers_come_from_the_path(tmp_path: Path) -> None:
+    index_paths([SAMPLES], tmp_path / "index.db", jobs=1)
+    annexes = rows(tmp_path / "index.db", "SELECT annex, count(*) FROM messages"
+                   " WHERE carrier_id IS NULL GROUP BY annex")  # fmt: skip
+    assert dict(annexes) == {2: 12, 3: 8, 4: 12, 5: 9, 6: 10, 7: 7, 8: 9, 15: 11}
+
+
+def test_forwarded_messages_are_stored_under_their_carrier(tmp_path: Path) -> None:
+    summary = index_paths([SAMPLES], tmp_path / "index.db", jobs=1)
+    assert summary.forwarded_indexed >= 4
+    carried = rows(
+        tmp_path / "index.db",
+        "SELECT c.carrier_part, p.message_id FROM messages c JOIN messages p"
+        " ON c.carrier_id = p.id",
+    )
+    assert len(carried) == summary.forwarded_indexed
+    assert all(part for part, _ in carried)
+
+
+def test_same_bytes_at_two_paths_are_one_message_with_both_paths(tmp_path: Path) -> None:
+    root = corpus(tmp_path, count=2)
+    copy = root / "copies"
+    copy.mkdir()
+    (copy / "again.eml").write_bytes((root / "annex-03" / "000.eml").read_bytes())
+    summary = index_paths([root], tmp_path / "index.db", jobs=1)
+    assert (summary.messages_indexed, summary.duplicates) == (2, 1)
+    paths = rows(
+        tmp_path / "index.db",
+        "SELECT f.path FROM message_files mf JOIN files f ON f.id = mf.file_id"
+        " JOIN messages m ON m.id = mf.message_id WHERE m.message_id = 'm0@zar.test'",
+    )
+    assert sorted(Path(str(p[0])).name for p in paths) == ["000.eml", "again.eml"]
+
+
+def test_one_message_id_with_different_content_is_kept_twice_and_flagged(
+    tmp_path: Path,
+) -> None:
+    root = corpus(tmp_path, count=1)
+    (root / "annex-03" / "edited.eml").write_bytes(message(0, body="Другой текст."))
+    summary = index_paths([root], tmp_path / "index.db", jobs=1)
+    assert (summary.messages_indexed, summary.conflicting) == (2, 1)
+    flagged = rows(tmp_path / "index.db", "SELECT conflicting FROM messages")
+    assert flagged == [(1,), (1,)]
+
+
+def test_changed_file_is_reindexed_and_missing_file_is_kept(tmp_path: Path) -> None:
+    root = corpus(tmp_path, count=3)
+    db = tmp_path / "index.db"
+    index_paths([root], db, jobs=1)
+    (root / "annex-03" / "001.eml").write_bytes(message(1, body="Исправленный текст, длиннее."))
+    (root / "annex-03" / "002.eml").unlink()
+    summary = index_paths([root], db, jobs=1)
+    assert (summary.files_indexed, summary.files_unchanged) == (1, 1)
+    assert summary.messages_removed == 1
+    assert [Path(p).name for p in summary.missing] == ["002.eml"]
+    assert rows(db, "SELECT status FROM files WHERE path LIKE '%002.eml'") == [("missing",)]
+    assert rows(db, "SELECT count(*) FROM messages WHERE message_id = 'm2@zar.test'") == [(1,)]
+    texts = rows(db, "SELECT text FROM messages WHERE message_id = 'm1@zar.test'")
+    assert texts == [("Исправленный текст, длиннее.\n",)]
+
+
+def test_touched_but_identical_file_is_not_parsed_again(tmp_path: Path) -> None:
+    root = corpus(tmp_path, count=1)
+    db = tmp_path / "index.db"
+    index_paths([root], db, jobs=1)
+    path = root / "annex-03" / "000.eml"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    summary = index_paths([root], db, jobs=1)
+    assert (summary.files_unchanged, summary.files_indexed) == (1, 0)
+
+
+def test_index_never_writes_inside_the_corpus(tmp_path: Path) -> None:
+    root = corpus(tmp_path, count=1)
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    index_paths([root], tmp_path / "index.db", jobs=1)
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+    with pytest.raises(UsageError, match="inside the corpus"):
+        index_paths([root], root / ".emlkit" / "index.db", jobs=1)
+
+
+def test_missing_input_raises_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        index_paths([tmp_path / "nope"], tmp_path / "index.db")
+
+
+def test_a_second_run_on_a_locked_database_is_refused(tmp_path: Path) -> None:
+    root = corpus(tmp_path, count=1)
+    db = tmp_path / "index.db"
+    with (tmp_path / "index.db.lock").open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(StoreLockedError, match="another emlkit index"):
+            index_paths([root], db, jobs=1)
+        result = CliRunner().invoke(main, ["index", str(root), "--db", str(db), "-q"])
+        assert result.exit_code == 1
+        assert "another emlkit index is writing" in result.stderr
+
+
+def test_cli_exit_codes_and_json_summary(tmp_path: Path) -> None:
+    root = corpus(tmp_path, count=2)
+    db = str(tmp_path / "index.db")
+    ok = CliRunner().invoke(main, ["index", str(root), "--db", db, "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert '"messages_indexed": 2' in ok.stdout
+    (root / "broken.eml").write_bytes(b"\x00\x01\x02 not mail")
+    failed = CliRunner().invoke(main, ["index", str(root), "--db", db, "-q"])
+    assert failed.exit_code == 1
+    assert failed.stderr.strip().endswith("broken.eml: binary data, not an email message")
+    usage = CliRunner().invoke(main, ["index", str(root), "--db", db, "--jobs", "0"])
+    assert usage.exit_code == 2
+
+
+def test_default_database_is_dot_emlkit_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = corpus(tmp_path, count=1)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.delenv("EMLKIT_DB", raising=False)
+    result = CliRunner().invoke(main, ["index", str(root), "-q"])
+    assert result.exit_code == 0, result.output
+    assert (work / ".emlkit" / "index.db").is_file()
+    monkeypatch.setenv("EMLKIT_DB", str(tmp_path / "from-env.db"))
+    assert CliRunner().invoke(main, ["index", str(root), "-q"]).exit_code == 0
+    assert (tmp_path / "from-env.db").is_file()
+
+
+def test_sigkill_during_a_run_leaves_a_database_the_next_run_completes(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for number in range(1500):
+        (folder / f"{number:05d}.eml").write_bytes(message(number, body="Слово " * 400))
+    db = tmp_path / "index.db"
+    command = [sys.executable, "-m", "emlkit", "index", str(folder), "--db", str(db), "-q"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if db.exists() and _stored(db) > 100:
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the run finished before it could be killed: use more files"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert rows(db, "PRAGMA integrity_check") == [("ok",)]
+    partial = _stored(db)
+    assert 0 < partial < 1500
+    summary = index_paths([folder], db, jobs=2)
+    assert summary.ok
+    assert rows(db, "SELECT count(*) FROM messages") == [(1500,)]
+    assert rows(db, "SELECT count(*) FROM files WHERE status = 'indexed'") == [(1500,)]
+    assert summary.files_unchanged + summary.files_indexed == 1500
+
+
+def _stored(db: Path) -> int:
+    try:
+        return int(rows(db, "SELECT count(*) FROM messages")[0][0])  # type: ignore[call-overload]
+    except sqlite3.DatabaseError:
+        return 0
