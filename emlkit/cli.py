@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 
 import click
 from rich.console import Console
 
 from emlkit.errors import EmlkitError, UsageError
-from emlkit.index.indexer import index_paths
+from emlkit.index.indexer import default_db_path, index_paths
+from emlkit.index.queries import SearchFilters, find_thread, search
+from emlkit.index.store import Store
 from emlkit.parse import iter_messages
 from emlkit.render import message_json, message_view
+from emlkit.render.browse import hits_json, hits_view, thread_json, thread_view
 from emlkit.render.indexing import ProgressDisplay, summary_json, summary_view
 
 
@@ -97,3 +101,81 @@ def index(
         _stderr(f"{where}: {failure.reason}")
     if not summary.ok:
         sys.exit(1)
+
+
+def _open_index(db: str | None) -> Store:
+    path = db or str(default_db_path())
+    try:
+        return Store(path, readonly=True)
+    except EmlkitError as error:
+        raise click.ClickException(f"{error}; run `emlkit index PATH` first") from error
+
+
+_DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    envvar="EMLKIT_DB",
+    help="The index database (default: $EMLKIT_DB, else .emlkit/index.db here).",
+)
+
+
+@main.command(name="search")
+@click.argument("query")
+@_DB_OPTION
+@click.option("--from", "sender", help="Only messages from this address or name (a part of it).")
+@click.option("--to", "recipient", help="Only messages to (or Cc/Bcc) this address or name.")
+@click.option("--since", type=click.DateTime(), help="Only messages sent on or after (UTC).")
+@click.option("--until", type=click.DateTime(), help="Only messages sent before (UTC).")
+@click.option("--annex", type=int, help="Only messages of this annex.")
+@click.option("--thread", help="Only messages of this thread id.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+def search_command(
+    query: str,
+    db: str | None,
+    sender: str | None,
+    recipient: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    annex: int | None,
+    thread: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Search the index: ranked hits (BM25) with highlighted snippets.
+
+    Words find their inflected forms (Snowball stemming) and their spelling in the other
+    script (Yegorova finds Егорова). "a phrase", OR, -word and (groups) work as in a web
+    search. A malformed query is a usage error (exit 2).
+    """
+    filters = SearchFilters(sender, recipient, since, until, annex, thread)
+    with _open_index(db) as store:
+        try:
+            hits = search(store, query, filters, limit)
+        except UsageError as error:
+            raise click.UsageError(str(error)) from error
+    if as_json:
+        click.echo(hits_json(hits))
+    else:
+        Console(highlight=False).print(hits_view(hits))
+
+
+@main.command(name="thread")
+@click.argument("ident")
+@_DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the tree as JSON.")
+def thread_command(ident: str, db: str | None, as_json: bool) -> None:
+    """Print a thread as a tree: date, sender, subject and annex of each message.
+
+    IDENT is a thread id (from search or export), a Message-ID, or a message's row id.
+    Messages the thread refers to but the corpus lacks are shown as such.
+    """
+    with _open_index(db) as store:
+        try:
+            thread, summaries = find_thread(store, ident)
+        except UsageError as error:
+            raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(thread_json(thread, summaries))
+    else:
+        Console(highlight=False).print(thread_view(thread, summaries))

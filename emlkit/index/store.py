@@ -320,12 +320,16 @@ class Store:
 
     # Whole-index steps ---------------------------------------------------------------------
 
-    def thread_inputs(self) -> list[ThreadInput]:
-        """What threading needs of every message: ids, base subject, date, carrier."""
+    def thread_inputs(self, thread_id: str | None = None) -> list[ThreadInput]:
+        """What threading needs of every message (or of one thread's): ids, subject, date."""
         query = (
             'SELECT id, message_id, in_reply_to, "references", base_subject, date_utc,'
             " carrier_id FROM messages"
         )
+        params: tuple[str, ...] = ()
+        if thread_id is not None:
+            query += " WHERE thread_id = ?"
+            params = (thread_id,)
         return [
             ThreadInput(
                 key=str(row[0]),
@@ -336,7 +340,7 @@ class Store:
                 date_utc=datetime.fromisoformat(row[5]) if row[5] else None,
                 carried_by=None if row[6] is None else str(row[6]),
             )
-            for row in self.db.execute(query)
+            for row in self.db.execute(query, params)
         ]
 
     def rethread(self, subject_fallback: bool = True) -> int:

@@ -1,0 +1,175 @@
+"""Reading the index: full-text search with filters, and threads as trees.
+
+Every function takes an open :class:`~emlkit.index.store.Store` and returns plain data; the
+renderers and the command line turn it into output.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from emlkit.errors import QueryError, UsageError
+from emlkit.index.store import Store
+from emlkit.index.text import match_expression, snippet
+from emlkit.index.threading import Thread, thread_tree
+
+
+@dataclass(frozen=True, slots=True)
+class MessageSummary:
+    """The few fields of a stored message that lists and trees show."""
+
+    row: int
+    message_id: str
+    date: str | None
+    date_utc: str | None
+    from_name: str
+    from_address: str
+    subject: str
+    annex: int | None
+    thread_id: str | None
+    path: str | None
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: the message, its BM25 score (lower is better) and a snippet."""
+
+    message: MessageSummary
+    score: float
+    snippet: str
+    spans: tuple[tuple[int, int], ...]
+    """Character spans of the matched words within ``snippet``."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """Restrictions on a search; every one that is set must hold."""
+
+    sender: str | None = None
+    """A substring of a From address or display name (any case)."""
+    recipient: str | None = None
+    """A substring of a To, Cc or Bcc address or display name (any case)."""
+    since: datetime | None = None
+    until: datetime | None = None
+    annex: int | None = None
+    thread: str | None = None
+
+
+_SUMMARY_COLUMNS = (
+    "m.id, m.message_id, m.date, m.date_utc, coalesce(m.from_name, ''),"
+    " coalesce(m.from_address, ''), m.subject, m.annex, m.thread_id,"
+    " (SELECT f.path FROM message_files mf JOIN files f ON f.id = mf.file_id"
+    "  WHERE mf.message_id = coalesce(m.carrier_id, m.id) ORDER BY f.path LIMIT 1),"
+    " m.sha256"
+)
+
+
+def search(
+    store: Store, query: str, filters: SearchFilters | None = None, limit: int = 20
+) -> list[SearchHit]:
+    """The messages matching ``query`` (see ``docs/search.md``), best first (BM25).
+
+    :raises QueryError: the query cannot be parsed.
+    """
+    expression = match_expression(query)
+    where, params = _filter_sql(filters or SearchFilters())
+    sql = (
+        f"SELECT {_SUMMARY_COLUMNS}, hits.score FROM messages m"
+        " JOIN (SELECT rowid, bm25(messages_fts) AS score FROM messages_fts"
+        " WHERE messages_fts MATCH ?) AS hits ON hits.rowid = m.id"
+        f"{where} ORDER BY hits.score, m.date_utc LIMIT ?"
+    )
+    _register_fold(store.db)
+    try:
+        rows = store.db.execute(sql, (expression, *params, limit)).fetchall()
+    except sqlite3.OperationalError as error:
+        raise QueryError(f"the search engine rejected the query: {error}") from error
+    hits: list[SearchHit] = []
+    for row in rows:
+        summary = MessageSummary(*row[:11])
+        text = _searchable_text(store, summary.row)
+        excerpt, spans = snippet(text, query)
+        hits.append(SearchHit(summary, float(row[11]), excerpt, tuple(spans)))
+    return hits
+
+
+def find_thread(store: Store, ident: str) -> tuple[Thread, dict[str, MessageSummary]]:
+    """The thread named by a thread id, a Message-ID or a message row, as a tree.
+
+    Returns the tree (keys are message rows as strings) and the summary of each message.
+
+    :raises UsageError: no thread or message has that id.
+    """
+    thread_id = _thread_id_of(store, ident)
+    query = f"SELECT {_SUMMARY_COLUMNS} FROM messages m WHERE m.thread_id = ?"
+    summaries = {str(row[0]): MessageSummary(*row) for row in store.db.execute(query, (thread_id,))}
+    trees = thread_tree(store.thread_inputs(thread_id))
+    if not trees:
+        raise UsageError(f"no thread {ident!r} in the index")
+    return trees[0], summaries
+
+
+def _thread_id_of(store: Store, ident: str) -> str:
+    cleaned = ident.strip().strip("<>")
+    row = store.db.execute(
+        "SELECT thread_id FROM messages WHERE thread_id = ? OR message_id = ?"
+        " OR CAST(id AS TEXT) = ? ORDER BY (thread_id = ?) DESC LIMIT 1",
+        (cleaned, cleaned, cleaned, cleaned),
+    ).fetchone()
+    if row is None or row[0] is None:
+        raise UsageError(f"no thread or message {ident!r} in the index")
+    return str(row[0])
+
+
+def _searchable_text(store: Store, row: int) -> str:
+    found = store.db.execute("SELECT subject, text FROM messages WHERE id = ?", (row,)).fetchone()
+    return f"{found[0]}\n{found[1]}" if found else ""
+
+
+def _filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    if filters.sender:
+        clauses.append(
+            "m.id IN (SELECT message_id FROM addresses WHERE role = 'from'"
+            " AND (instr(emlkit_fold(address), ?) OR instr(emlkit_fold(name), ?)))"
+        )
+        params += [filters.sender.casefold()] * 2
+    if filters.recipient:
+        clauses.append(
+            "m.id IN (SELECT message_id FROM addresses WHERE role IN ('to', 'cc', 'bcc')"
+            " AND (instr(emlkit_fold(address), ?) OR instr(emlkit_fold(name), ?)))"
+        )
+        params += [filters.recipient.casefold()] * 2
+    if filters.since:
+        clauses.append("m.date_utc >= ?")
+        params.append(_utc(filters.since))
+    if filters.until:
+        clauses.append("m.date_utc < ?")
+        params.append(_utc(filters.until))
+    if filters.annex is not None:
+        clauses.append("m.annex = ?")
+        params.append(filters.annex)
+    if filters.thread:
+        clauses.append("m.thread_id = ?")
+        params.append(filters.thread)
+    return ("" if not clauses else " WHERE " + " AND ".join(clauses)), params
+
+
+def _utc(value: datetime | date) -> str:
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def _register_fold(db: sqlite3.Connection) -> None:
+    db.create_function("emlkit_fold", 1, _fold, deterministic=True)
+
+
+def _fold(value: object) -> str:
+    return str(value or "").casefold()
