@@ -18,6 +18,9 @@ from emlkit.records import CharsetMethod, CharsetTrail, Defect, DefectKind
 
 _DETECT_BYTES = 64 * 1024
 _ACRONYM_LETTERS = 5
+_STRAY_SHARE = 0.1
+"""Most undecodable bytes, as a share of all 8-bit bytes, for text to count as UTF-8."""
+_ACCENTED = re.compile(r"[\u00c0-\u024f]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -185,6 +188,8 @@ def plausibility(text: str) -> float:
 def _looks_natural(word: str) -> bool:
     if _CYRILLIC.search(word) and _LATIN.search(word):
         return False
+    if len(word) >= 4 and len(_ACCENTED.findall(word)) * 2 > len(word):
+        return False  # "Ïðèâåò": windows-1251 or UTF-8 read as Latin-1
     return word[1:].islower() or (word.isupper() and len(word) <= _ACRONYM_LETTERS)
 
 
@@ -201,6 +206,11 @@ def _accept_declared(payload: bytes, declared: str | None, codec: str, part: str
     if codec in _SELF_CHECKING:
         trail = CharsetTrail(part, declared, mime_name(codec), CharsetMethod.DECLARED, None, 0)
         return Decoded(text, trail, ())
+    utf8 = _strict_utf8(payload)
+    if utf8 is not None:  # 8-bit text in another charset is almost never valid UTF-8
+        trail = CharsetTrail(part, declared, "utf-8", CharsetMethod.DETECTED, 1.0, 0)
+        detail = f"declared {declared}, the bytes are valid UTF-8"
+        return Decoded(utf8, trail, (Defect(DefectKind.CHARSET_MISMATCH, part, detail),))
     guesses = chardet.detect_all(payload[:_DETECT_BYTES])
     better = _better_reading(payload, text, codec, guesses)
     if better is not None:
@@ -245,14 +255,13 @@ def _confidence_of(codec: str, guesses: Sequence[Mapping[str, object]]) -> float
 
 
 def _detect(payload: bytes, declared: str | None, part: str) -> Decoded | None:
-    try:
-        text = payload.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return Decoded(
-            text, CharsetTrail(part, declared, "utf-8", CharsetMethod.DETECTED, 1.0, 0), ()
-        )
+    text = _strict_utf8(payload)
+    if text is not None:
+        trail = CharsetTrail(part, declared, "utf-8", CharsetMethod.DETECTED, 1.0, 0)
+        return Decoded(text, trail, ())
+    mostly = _mostly_utf8(payload, declared, part)
+    if mostly is not None:
+        return mostly
     guess = chardet.detect(payload[:_DETECT_BYTES])
     codec = codec_name(_encoding(guess))
     if codec is None:
@@ -265,6 +274,27 @@ def _detect(payload: bytes, declared: str | None, part: str) -> Decoded | None:
         part, declared, mime_name(codec), CharsetMethod.DETECTED, _confidence(guess), 0
     )
     return Decoded(text, trail, ())
+
+
+def _strict_utf8(payload: bytes) -> str | None:
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _mostly_utf8(payload: bytes, declared: str | None, part: str) -> Decoded | None:
+    """UTF-8 with a few stray bytes (a cut character, a pasted Latin-1 byte) stays UTF-8.
+
+    Re-detecting such text would decode every other character wrongly to save a few.
+    """
+    text, replaced = decode_counting(payload, "utf-8")
+    eight_bit = sum(1 for byte in payload if byte >= 0x80)
+    if replaced > eight_bit * _STRAY_SHARE:
+        return None
+    trail = CharsetTrail(part, declared, "utf-8", CharsetMethod.FALLBACK, None, replaced)
+    detail = f"{replaced} byte(s) undecodable as utf-8, replaced by U+FFFD"
+    return Decoded(text, trail, (Defect(DefectKind.UNDECODABLE_BYTES, part, detail),))
 
 
 def _fallback(payload: bytes, declared: str | None, codec: str | None, part: str) -> Decoded:
