@@ -112,7 +112,11 @@ _MAX_QUERY_WORDS: Final = 256
 _MAX_DEPTH: Final = 32
 _MAX_KEY_PHRASE: Final = 16  # longer phrases are matched on stems only
 _MIN_PREFIX: Final = 4  # a shorter key is matched whole, not as a prefix
-_CACHE_SIZE: Final = 100_000
+# Distinct words remembered: 65,536 column pairs take about 25 MB and cover nearly every
+# running word of a mail corpus (vocabulary is Zipfian); the word and token caches serve
+# hyphenated parts, queries and snippets.
+_CACHE_SIZE: Final = 65_536
+_SMALL_CACHE_SIZE: Final = 8_192
 
 _RUSSIAN: Final = Stemmer.Stemmer("russian")
 _ENGLISH: Final = Stemmer.Stemmer("english")
@@ -213,10 +217,9 @@ def _skeleton(word: str) -> str:
         word = word.translate(_CYRILLIC_TO_LATIN)
     if not word.isascii():
         folded = word.translate(_LATIN_SPECIAL)
-        folded = "".join(
-            c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
-        )
-        if not folded.isascii():
+        # Diacritics and what compatibility forms add (the brackets of ⑴) go.
+        folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if c.isalnum())
+        if not folded or not folded.isascii():
             return word  # another script: the word is its own key
         word = folded
     word = _DIGRAPH_RE.sub(_digraph, word)
@@ -251,7 +254,7 @@ def _unify_script(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@lru_cache(maxsize=_SMALL_CACHE_SIZE)
 def _word(raw: str) -> _Unit:
     """The analysis of one word (no hyphen), in any case."""
     word = raw.lower().translate(_APOSTROPHES)
@@ -289,7 +292,7 @@ def _is_ending(part: str) -> bool:
     return len(part) <= 3 and _CYRILLIC_WORD_RE.fullmatch(part) is not None
 
 
-@lru_cache(maxsize=_CACHE_SIZE // 4)
+@lru_cache(maxsize=_SMALL_CACHE_SIZE)
 def _token(raw: str) -> tuple[_Unit, ...]:
     """The units of one token: a word, or the parts of a hyphenated word and then all joined."""
     if not _SPLIT_RE.search(raw):
@@ -381,8 +384,8 @@ class Term:
         return key.startswith(self.key) if self.prefix else key == self.key
 
     def matches(self, word: str) -> bool:
-        """Whether ``word`` (a word of a text, a hyphenated one included) is a match."""
-        return any(self.matches_unit(u.stem, u.key) for u in _token(word))
+        """Whether ``word`` (a word of a text, as written there) is a match."""
+        return any(self.matches_unit(u.stem, u.key) for u in _units(word))
 
 
 class _Word(NamedTuple):

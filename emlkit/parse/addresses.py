@@ -23,6 +23,8 @@ from emlkit.records import Address, Defect, DefectKind
 
 _ADDRESS_AS_NAME = re.compile(r'\s*"?([^\s,<>"()]+@[^\s,<>"()]+?)"?\s*<([^<>,\s]+@[^<>,\s]+)>\s*')
 _REGISTRY = HeaderRegistry()
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?]*\?=")
+_HIDDEN = re.compile(r"emlkitword(\d+)x")
 
 
 def parse_addresses(raws: list[str], name: str, context: HeaderContext) -> tuple[Address, ...]:
@@ -31,10 +33,11 @@ def parse_addresses(raws: list[str], name: str, context: HeaderContext) -> tuple
         return ()
     found: list[Address] = []
     for raw in raws:
-        value = decode_raw_8bit(unfold(raw), name, context)
+        value, hidden = _hide_encoded_words(decode_raw_8bit(unfold(raw), name, context))
         for display, address in _pairs(value, name, context):
             if not display and not address:
                 continue  # an empty group such as "undisclosed-recipients:;"
+            display, address = _reveal(display, hidden), _reveal(address, hidden)
             if "=?" in display:
                 display = decode_encoded_words(display, name, context)
             address = address.strip()
@@ -45,6 +48,25 @@ def parse_addresses(raws: list[str], name: str, context: HeaderContext) -> tuple
                 context.defects.append(Defect(DefectKind.ADDRESS, name, detail))
             found.append(Address(clean_display(display), address))
     return tuple(found)
+
+
+def _hide_encoded_words(value: str) -> tuple[str, list[str]]:
+    """Replace each encoded-word by a plain token, so that a comma or quote encoded inside
+    one (``=?UTF-8?Q?Petrova,_Anna?=``, common though RFC 2047 forbids it) cannot split or
+    end an address."""
+    hidden: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        hidden.append(match.group(0))
+        return f"emlkitword{len(hidden) - 1}x"
+
+    return _ENCODED_WORD.sub(hide, value), hidden
+
+
+def _reveal(text: str, hidden: list[str]) -> str:
+    if not hidden or "emlkitword" not in text:
+        return text
+    return _HIDDEN.sub(lambda match: hidden[int(match.group(1))], text)
 
 
 def _pairs(value: str, name: str, context: HeaderContext) -> list[tuple[str, str]]:

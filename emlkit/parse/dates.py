@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -12,8 +13,10 @@ from emlkit.records import DateSource, Defect, DefectKind, MessageDate, Received
 
 _EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+_COLON_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})$")
+_YEAR = re.compile(r"(?<!\d)(\d{4}|\d{2})(?!\d)")
 _DOTTED = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")
-_ZONE_IN_TEXT = re.compile(r"[+-]\d{2}:?\d{2}\b|\b(?:UTC|GMT|UT|Z|MSK|MSD|EET|CET|CEST)\b", re.I)
+_ZONE_IN_TEXT = re.compile(r"[+-]\d{2}:?\d{2}\b|\b(?:UTC|GMT|UT|Z)\b", re.I)
 
 
 # dateutil accepts any number of names per month and weekday; its stubs say at most three.
@@ -50,35 +53,57 @@ class _RussianParserInfo(dateutil_parser.parserinfo):
 
 
 _PARSER_INFO = _RussianParserInfo()
-_ZONES = {"MSK": 3 * 3600, "MSD": 4 * 3600, "EET": 2 * 3600, "CET": 3600, "CEST": 7200}
+_HOUR = 3600
+_ZONES = {
+    "MSK": 3 * _HOUR, "MSD": 4 * _HOUR, "EET": 2 * _HOUR, "EEST": 3 * _HOUR, "CET": _HOUR,
+    "CEST": 2 * _HOUR, "BST": _HOUR, "EST": -5 * _HOUR, "EDT": -4 * _HOUR, "CST": -6 * _HOUR,
+    "CDT": -5 * _HOUR, "MST": -7 * _HOUR, "MDT": -6 * _HOUR, "PST": -8 * _HOUR,
+    "PDT": -7 * _HOUR, "YEKT": 5 * _HOUR, "OMST": 6 * _HOUR, "NOVT": 7 * _HOUR,
+}  # fmt: skip
 
 
 def parse_rfc_date(raw: str) -> datetime | None:
-    """An RFC 5322 date as a timezone-aware datetime, or None when it does not parse."""
+    """An RFC 5322 date as a timezone-aware datetime, or None when it does not parse.
+
+    An offset written with a colon (``+06:00``) is accepted. A zone the stdlib does not
+    know (``MSK``) gives None, so that the lenient parser, which knows it, takes over.
+    """
+    text = _COLON_OFFSET.sub(r"\1\2\3", raw.strip())
     try:
-        value = parsedate_to_datetime(raw)
+        value = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if value.tzinfo is None:  # "-0000": the zone is unknown; RFC 5322 says read it as UTC
-        value = value.replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        if not text.endswith("-0000"):
+            return None
+        value = value.replace(tzinfo=UTC)  # "-0000": zone unknown; RFC 5322 says UTC
     return value if _EARLIEST <= value < _LATEST else None
 
 
 def parse_lenient_date(raw: str) -> datetime | None:
     """A date written any other way (``31.03.2021 14:05``, ``16 марта 2021``), or None."""
     try:
-        value = dateutil_parser.parse(
-            raw,
-            parserinfo=_PARSER_INFO,
-            fuzzy=True,
-            dayfirst=bool(_DOTTED.search(raw)),
-            tzinfos=_ZONES,
-        )
+        with warnings.catch_warnings():  # an unknown zone name: read as no zone, below
+            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+            value = dateutil_parser.parse(
+                raw,
+                parserinfo=_PARSER_INFO,
+                fuzzy=True,
+                dayfirst=bool(_DOTTED.search(raw)),
+                tzinfos=_ZONES,
+            )
     except (ValueError, OverflowError, TypeError, dateutil_parser.ParserError):
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
+    if not _year_written(value, raw):
+        return None  # fuzzy parsing invented the year: not a date worth trusting
     return value if _EARLIEST <= value < _LATEST else None
+
+
+def _year_written(value: datetime, raw: str) -> bool:
+    years = {token for token in _YEAR.findall(raw)}
+    return str(value.year) in years or f"{value.year % 100:02d}" in years
 
 
 def resolve_date(
@@ -125,4 +150,6 @@ def _dated(value: datetime, raw: str | None, source: DateSource) -> MessageDate:
 
 
 def _names_zone(text: str) -> bool:
-    return _ZONE_IN_TEXT.search(text) is not None
+    if _ZONE_IN_TEXT.search(text):
+        return True
+    return any(word.upper() in _ZONES for word in re.findall(r"[A-Za-z]+", text))

@@ -24,6 +24,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SURROGATES = re.compile("[\udc80-\udcff]")
 _ID_IN_BRACKETS = re.compile(r"<([^<>]*)>")
 _ID_WHITESPACE = re.compile(r"\s+")
+_UNCLOSED_ID = re.compile(r"<([^<>\s]+@[^<>\s]+)\s*$")
 
 
 @dataclass(slots=True)
@@ -164,6 +165,11 @@ def parse_id_list(raw: str | None, name: str, context: HeaderContext) -> tuple[s
         return ()
     text = decode_raw_8bit(unfold(raw), name, context)
     found = _ID_IN_BRACKETS.findall(text)
+    unclosed = _UNCLOSED_ID.search(text)
+    if unclosed:
+        found.append(unclosed.group(1))
+        detail = f"id without its closing bracket: {unclosed.group(0)[:80]!r}"
+        context.defects.append(Defect(DefectKind.MALFORMED_ID, name, detail))
     if not found:
         found = [token for token in text.split() if "@" in token]
         if found:

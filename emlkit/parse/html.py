@@ -47,9 +47,9 @@ class _TextExtractor(HTMLParser):
         if tag in _SKIPPED:
             self.skipping = max(0, self.skipping - 1)
         elif tag in _BLOCKS:
+            self._end_block()  # before leaving <pre>, so its last line keeps its indent
             if tag == "pre":
                 self.preformatted = max(0, self.preformatted - 1)
-            self._end_block()
 
     def handle_data(self, data: str) -> None:
         if self.skipping:
@@ -64,7 +64,8 @@ class _TextExtractor(HTMLParser):
             self.current.append(_SPACES.sub(" ", data))
 
     def _end_line(self) -> None:
-        self.lines.append("".join(self.current).strip(" "))
+        line = "".join(self.current)
+        self.lines.append(line.rstrip(" ") if self.preformatted else line.strip(" "))
         self.current = []
 
     def _end_block(self) -> None:

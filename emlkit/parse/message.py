@@ -23,7 +23,7 @@ from emlkit.parse.headers import (
     parse_message_id,
     surrogates_to_text,
 )
-from emlkit.parse.mime import Budget, serialize, walk_body
+from emlkit.parse.mime import Budget, Forwarded, walk_body
 from emlkit.parse.received import parse_received
 from emlkit.parse.sniff import BOM, sniff_failure
 from emlkit.parse.subjects import base_subject
@@ -123,7 +123,9 @@ def build_record(
     received = parse_received(values.get("received", []), context.defects)
     raw_date = _first(values, "date")
     date = resolve_date(
-        None if raw_date is None else surrogates_to_text(raw_date), received, context.defects
+        None if raw_date is None else decode_header(raw_date, "Date", context),
+        received,
+        context.defects,
     )
     subject = clean_display(next((h.value for h in headers if h.name.lower() == "subject"), ""))
     addresses = {
@@ -132,14 +134,14 @@ def build_record(
     }
     children = tuple(
         build_record(
-            inner,
-            _child_source(source, inner),
+            forwarded.message,
+            _child_source(source, forwarded),
             policy,
-            depth + 1,
-            ParentLink(message_id, path),
+            forwarded.level + 1,
+            ParentLink(message_id, forwarded.part),
             budget=budget,
         )
-        for path, inner in body.forwarded
+        for forwarded in body.forwarded
     )
     return Message(
         source=source,
@@ -198,8 +200,17 @@ def _first(values: dict[str, list[str]], name: str) -> str | None:
     return found[0] if found else None
 
 
-def _child_source(parent: Source, inner: StdlibMessage) -> Source:
-    data = serialize(inner)
+def _child_source(parent: Source, forwarded: Forwarded) -> Source:
+    """A forwarded message's provenance: the carrier's file, its own (re-serialised) bytes.
+
+    When it cannot be re-serialised, its hash is derived from the carrier's and the part.
+    """
+    data = forwarded.data
+    if data is None:
+        derived = f"{parent.sha256}:{forwarded.part}".encode()
+        return Source(
+            parent.path, parent.index, parent.offset, 0, hashlib.sha256(derived).hexdigest()
+        )
     return Source(
         path=parent.path,
         index=parent.index,

@@ -8,6 +8,7 @@ policy's depth and part count; passing a bound is a ``limit-reached`` defect.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from email.generator import BytesGenerator
 from email.message import Message as StdlibMessage
@@ -21,6 +22,7 @@ from emlkit.parse.headers import (
     decode_encoded_words,
     decode_raw_8bit,
     has_raw_8bit,
+    unfold,
 )
 from emlkit.parse.html import html_to_text
 from emlkit.parse.sniff import looks_binary
@@ -41,6 +43,18 @@ class Budget:
     exhausted: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Forwarded:
+    """A message/rfc822 part: where it is, the parsed message, and its re-serialised bytes."""
+
+    part: str
+    message: StdlibMessage
+    data: bytes | None
+    """None when the message could not be re-serialised (nesting too deep, bad bytes)."""
+    level: int
+    """How deep in the MIME tree of the outermost message the forwarded part sits."""
+
+
 @dataclass(slots=True)
 class Body:
     """What the walk of one message's MIME tree found (forwards are not descended into)."""
@@ -49,7 +63,7 @@ class Body:
     htmls: list[str] = field(default_factory=list)
     charsets: list[CharsetTrail] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
-    forwarded: list[tuple[str, StdlibMessage]] = field(default_factory=list)
+    forwarded: list[Forwarded] = field(default_factory=list)
     defects: list[Defect] = field(default_factory=list)
 
     @property
@@ -64,7 +78,8 @@ class Body:
 
 
 def walk_body(message: StdlibMessage, policy: Policy, depth: int, budget: Budget) -> Body:
-    """Walk the MIME tree of ``message`` (which sits ``depth`` forwards deep)."""
+    """Walk the MIME tree of ``message``, which sits ``depth`` levels deep in the outermost
+    message's tree (0 for the outermost message itself)."""
     body = Body()
     _walk(message, "0", depth, body, policy, budget, plain_sibling=False)
     return body
@@ -86,14 +101,14 @@ def _walk(
             body.defects.append(Defect(DefectKind.LIMIT_REACHED, path, detail))
         return
     budget.parts += 1
-    _stdlib_defects(part, path, body)
     if level > policy.max_depth:
         detail = f"MIME nesting deeper than {policy.max_depth}; this part was not read"
         body.defects.append(Defect(DefectKind.LIMIT_REACHED, path, detail))
         return
     content_type = part.get_content_type()
     if content_type == "message/rfc822" and part.is_multipart():
-        _forwarded(part, path, body)
+        _stdlib_defects(part, path, body)
+        _forwarded(part, path, level, body)
         return
     if part.is_multipart():
         children = part.get_payload()
@@ -101,11 +116,13 @@ def _walk(
         has_plain = content_type == "multipart/alternative" and any(
             isinstance(child, StdlibMessage) and _contains_plain(child) for child in children
         )
+        _stdlib_defects(part, path, body)
         for number, child in enumerate(children, start=1):
             child_path = str(number) if path == "0" else f"{path}.{number}"
             _walk(child, child_path, level + 1, body, policy, budget, plain_sibling or has_plain)
         return
     _leaf(part, path, body, policy, plain_sibling)
+    _stdlib_defects(part, path, body)  # after decoding: the payload's own defects too
 
 
 def _leaf(part: StdlibMessage, path: str, body: Body, policy: Policy, plain_sibling: bool) -> None:
@@ -166,17 +183,27 @@ def _contains_plain(part: StdlibMessage) -> bool:
     )
 
 
-def _forwarded(part: StdlibMessage, path: str, body: Body) -> None:
+def _forwarded(part: StdlibMessage, path: str, level: int, body: Body) -> None:
     inner = part.get_payload(0)
     assert isinstance(inner, StdlibMessage)
-    body.forwarded.append((path, inner))
-    body.attachments.append(_attachment(part, path, serialize(inner), body))
+    data = serialize(inner)
+    if data is None:
+        detail = "the forwarded message cannot be re-serialised; its hash is derived"
+        body.defects.append(Defect(DefectKind.LIMIT_REACHED, path, detail))
+    body.forwarded.append(Forwarded(path, inner, data, level))
+    body.attachments.append(_attachment(part, path, data or b"", body))
 
 
-def serialize(message: StdlibMessage) -> bytes:
-    """The bytes of a parsed message, regenerated without refolding its headers."""
+def serialize(message: StdlibMessage) -> bytes | None:
+    """The bytes of a parsed message, regenerated without refolding its headers.
+
+    None when the stdlib generator cannot write it (it recurses once per nesting level).
+    """
     buffer = BytesIO()
-    BytesGenerator(buffer, mangle_from_=False, policy=_REGENERATE).flatten(message)
+    try:
+        BytesGenerator(buffer, mangle_from_=False, policy=_REGENERATE).flatten(message)
+    except (RecursionError, UnicodeError, LookupError, TypeError, ValueError):
+        return None
     return buffer.getvalue()
 
 
@@ -197,6 +224,12 @@ def _filename(part: StdlibMessage, path: str, body: Body) -> str | None:
     name = part.get_filename()
     if not name:
         return None
+    if "\ufffd" in name:  # the stdlib replaced raw 8-bit bytes: read them from the header
+        name = (
+            _raw_parameter(part, "content-disposition", "filename")
+            or _raw_parameter(part, "content-type", "name")
+            or name
+        )
     context = HeaderContext(defects=body.defects)
     where = f"{path}:filename"
     if has_raw_8bit(name):
@@ -204,6 +237,19 @@ def _filename(part: StdlibMessage, path: str, body: Body) -> str | None:
     if "=?" in name:
         name = decode_encoded_words(name, where, context)
     return clean_display(name) or None
+
+
+def _raw_parameter(part: StdlibMessage, header: str, parameter: str) -> str | None:
+    """A parameter's value as written in the raw header, 8-bit bytes kept as escapes."""
+    pattern = re.compile(
+        rf'(?:^|;)\s*{parameter}\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))', re.IGNORECASE
+    )
+    for name, value in part.raw_items():
+        if name.lower() == header:
+            match = pattern.search(unfold(str(value)))
+            if match:
+                return match.group(1) if match.group(1) is not None else match.group(2)
+    return None
 
 
 def _payload(part: StdlibMessage) -> bytes:

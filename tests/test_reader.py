@@ -1,0 +1,302 @@
+"""Reading files: one message per file, mbox splitting with exact offsets, folder walking."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import FIXTURES, make_message
+
+import emlkit
+from emlkit import EmlkitError, FailureKind, InputError, Message
+from emlkit.parse.files import is_separator, split_mbox
+from emlkit.parse.sniff import BOM
+
+FROM_LINE = b"From anna@example.org Tue Mar 16 10:00:00 2021\n"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def assert_offsets_point_at_the_messages(path: Path, messages: list[Message]) -> None:
+    """Every record's offset and size cut exactly its hashed bytes out of the file."""
+    data = path.read_bytes()
+    for message in messages:
+        start, size = message.source.offset, message.source.size
+        chunk = data[start : start + size]
+        assert len(chunk) == size
+        assert sha256(chunk) == message.source.sha256
+        assert message.source.path == str(path)
+
+
+def mbox_entry(number: int, body: bytes = b"Body.\n") -> bytes:
+    message = make_message(
+        [("Subject", f"Message {number}"), ("Message-ID", f"<m{number}@example.org>")], body
+    )
+    return FROM_LINE + message + b"\n"
+
+
+# --- single files --------------------------------------------------------------------------------
+
+
+def test_parse_file_records_the_file_as_source() -> None:
+    path = FIXTURES / "forwarded_rfc822.eml"
+    message = emlkit.parse_file(path)
+    data = path.read_bytes()
+    assert message.source.path == str(path)
+    assert (message.source.index, message.source.offset) == (None, 0)
+    assert message.source.size == len(data)
+    assert message.source.sha256 == sha256(data)
+    assert message.message_id == "forward-outer@example.org"
+
+
+def test_parse_file_raises_input_error_for_a_missing_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.eml"
+    with pytest.raises(InputError, match=r"nowhere\.eml"):
+        emlkit.parse_file(missing)
+    with pytest.raises(EmlkitError):
+        emlkit.parse_file(str(missing))
+
+
+def test_parse_file_raises_input_error_for_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="folder"):
+        emlkit.parse_file(tmp_path)
+
+
+def test_iter_messages_raises_input_error_for_a_missing_path(tmp_path: Path) -> None:
+    (tmp_path / "a.eml").write_bytes(make_message())
+    with pytest.raises(InputError):
+        list(emlkit.iter_messages([tmp_path / "a.eml", tmp_path / "missing"]))
+
+
+def test_parse_file_of_a_non_message_is_a_failure_record() -> None:
+    message = emlkit.parse_file(FIXTURES / "outlook.msg")
+    assert message.failure is not None
+    assert message.failure.kind is FailureKind.OUTLOOK_MSG
+    assert message.source.path == str(FIXTURES / "outlook.msg")
+
+
+def test_reading_a_folder_as_a_file_gives_an_unreadable_record(tmp_path: Path) -> None:
+    [message] = emlkit.iter_file_messages(tmp_path)
+    assert message.failure is not None
+    assert message.failure.kind is FailureKind.UNREADABLE
+
+
+# --- mbox ----------------------------------------------------------------------------------------
+
+
+def test_fixture_mbox_with_unescaped_from_lines_in_bodies() -> None:
+    path = FIXTURES / "mbox_unescaped_from.mbox"
+    messages = list(emlkit.iter_file_messages(path))
+    assert [m.subject for m in messages] == ["Message 1", "Message 2", "Message 3"]
+    assert [m.source.index for m in messages] == [0, 1, 2]
+    assert "From the minutes of the meeting:\nthe budget was approved." in messages[0].text
+    assert messages[1].text.startswith("From 1 April the office moves")
+    assert "From Moscow with love, as always." in messages[2].text
+    assert_offsets_point_at_the_messages(path, messages)
+
+
+def test_mbox_records_exclude_from_lines_and_final_blank_lines() -> None:
+    path = FIXTURES / "mbox_unescaped_from.mbox"
+    data = path.read_bytes()
+    messages = list(emlkit.iter_file_messages(path))
+    ends = [m.source.offset + m.source.size for m in messages]
+    starts = [m.source.offset for m in messages]
+    assert data[: starts[0]].startswith(b"From anna@example.org ")
+    for end, next_start in zip(ends, starts[1:], strict=False):
+        gap = data[end:next_start]
+        assert gap.startswith(b"\nFrom anna@example.org ")  # the blank line, then the separator
+        assert gap.count(b"\n") == 2
+    assert data[ends[-1] :] == b"\n"
+    for start in starts:
+        assert data[start:].startswith(b"From: ")
+
+
+def test_fixture_mbox_with_crlf_line_ends() -> None:
+    path = FIXTURES / "mbox_crlf.mbox"
+    messages = list(emlkit.iter_file_messages(path))
+    assert [m.subject for m in messages] == ["Message 1", "Message 2"]
+    assert [m.text for m in messages] == ["Body 1.\n", "Body 2.\n"]
+    assert_offsets_point_at_the_messages(path, messages)
+
+
+def test_fixture_one_message_file_with_a_leading_from_line() -> None:
+    path = FIXTURES / "mbox_single_with_from_line.eml"
+    [message] = emlkit.iter_file_messages(path)
+    assert message.source.index is None
+    assert (message.source.offset, message.source.size) == (0, path.stat().st_size)
+    assert message.subject == "Message 1"
+    assert [a.address for a in message.from_] == ["anna@example.org"]
+    assert message.text.strip() == "A single message with an mbox From line."
+    assert [h.name for h in message.headers][:2] == ["From", "To"]
+    assert emlkit.parse_file(path) == message
+
+
+def test_mbox_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "bom.mbox"
+    path.write_bytes(BOM + mbox_entry(1) + mbox_entry(2))
+    messages = list(emlkit.iter_file_messages(path))
+    assert [m.subject for m in messages] == ["Message 1", "Message 2"]
+    assert messages[0].source.offset == len(BOM) + len(FROM_LINE)
+    assert_offsets_point_at_the_messages(path, messages)
+
+
+def test_one_message_mbox_file_keeps_its_index(tmp_path: Path) -> None:
+    path = tmp_path / "one.mbox"
+    path.write_bytes(mbox_entry(1))
+    [message] = emlkit.iter_file_messages(path)
+    assert message.source.index == 0
+    assert message.source.offset == len(FROM_LINE)
+    assert_offsets_point_at_the_messages(path, [message])
+
+
+def test_file_without_suffix_holding_several_mbox_messages_is_split(tmp_path: Path) -> None:
+    path = tmp_path / "export"
+    path.write_bytes(mbox_entry(1) + mbox_entry(2))
+    messages = list(emlkit.iter_file_messages(path))
+    assert [m.subject for m in messages] == ["Message 1", "Message 2"]
+    assert_offsets_point_at_the_messages(path, messages)
+
+
+def test_eml_file_is_one_message_even_with_from_lines_inside(tmp_path: Path) -> None:
+    # An .eml holds one message; its body may carry separator-like lines (git format-patch).
+    path = tmp_path / "export.eml"
+    path.write_bytes(mbox_entry(1) + mbox_entry(2))
+    [message] = emlkit.iter_file_messages(path)
+    assert message.source.index is None
+    assert (message.source.offset, message.source.size) == (0, path.stat().st_size)
+    assert message.subject == "Message 1"
+
+
+def test_text_before_the_first_separator_is_a_message_of_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "odd.mbox"
+    path.write_bytes(make_message([("Subject", "Message 0")]) + b"\n" + mbox_entry(1))
+    messages = list(emlkit.iter_file_messages(path))
+    assert [m.subject for m in messages] == ["Message 0", "Message 1"]
+    assert messages[0].source.offset == 0
+    assert_offsets_point_at_the_messages(path, messages)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"From anna@example.org Tue Mar 16 10:00:00 2021\n",
+        b"From anna@example.org  Tue Mar  6 10:00:00 2021\n",
+        b"From - Tue Mar 16 10:00:00 2021\n",
+        b"From MAILER-DAEMON Tue Mar 16 10:00:00 2021\n",
+        b"From anna@example.org\n",
+    ],
+)
+def test_separator_lines(line: bytes) -> None:
+    assert is_separator(line, b"Subject: next message\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "following"),
+    [
+        (b"From Moscow with love, as always.\n", b"Subject: looks like a header\n"),
+        (b"From the minutes of the meeting:\n", b"Note: the budget was approved.\n"),
+        (b"From anna@example.org Tue Mar 16 10:00:00 2021\n", b"just a body line\n"),
+        (b"From anna@example.org Tue Mar 16 10:00:00 2021\n", None),
+        (b">From anna@example.org Tue Mar 16 10:00:00 2021\n", b"Subject: escaped\n"),
+        (b"from anna@example.org Tue Mar 16 10:00:00 2021\n", b"Subject: lowercase\n"),
+    ],
+)
+def test_lines_that_are_not_separators(line: bytes, following: bytes | None) -> None:
+    assert not is_separator(line, following)
+
+
+def test_split_mbox_offsets_and_bytes() -> None:
+    first, second = mbox_entry(1), mbox_entry(2, b"From here on, no more.\n")
+    stream = io.BytesIO(first + second)
+    parts = list(split_mbox(stream))
+    assert [offset for offset, _ in parts] == [len(FROM_LINE), len(first) + len(FROM_LINE)]
+    assert parts[0][1] == first[len(FROM_LINE) : -1]
+    assert parts[1][1] == second[len(FROM_LINE) : -1]
+
+
+# --- folders -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mail_tree(tmp_path: Path) -> Path:
+    """A folder of mail mixed with files that are not mail."""
+    message = make_message()
+    not_mail = "Заметки к собранию, без заголовков.\n".encode()
+    files: dict[str, bytes] = {
+        "a.eml": message,
+        "b.mbox": mbox_entry(1) + mbox_entry(2),
+        "mail.txt": message,
+        "readme.txt": not_mail,
+        "noext": message,
+        "notes.md": message,  # looks like mail, but .md is never read in a folder
+        "script.py": message,
+        "photo.jpg": b"\xff\xd8\xff\xe0 not really a photo",
+        ".dotfile.eml": message,
+        ".hidden/c.eml": message,
+        "sub/d.eml": message,
+        "sub/deeper/E.EML": message,
+        "maildir/cur/1616000000.M1P1.host:2,S": message,
+        "maildir/new/1616000001.M2P2.host": not_mail,
+    }
+    for name, data in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return tmp_path
+
+
+def test_folder_walk_reads_only_mail_in_a_stable_order(mail_tree: Path) -> None:
+    found = [p.relative_to(mail_tree).as_posix() for p in emlkit.iter_mail_files([mail_tree])]
+    assert found == [
+        "a.eml",
+        "b.mbox",
+        "mail.txt",
+        "noext",
+        "maildir/cur/1616000000.M1P1.host:2,S",
+        "sub/d.eml",
+        "sub/deeper/E.EML",
+    ]
+
+
+def test_iter_messages_over_a_folder(mail_tree: Path) -> None:
+    messages = list(emlkit.iter_messages(mail_tree))
+    assert len(messages) == 8  # b.mbox holds two
+    assert all(m.ok for m in messages)
+    mbox = [m for m in messages if m.source.path == str(mail_tree / "b.mbox")]
+    assert [m.source.index for m in mbox] == [0, 1]
+
+
+@pytest.mark.parametrize("name", ["readme.txt", "notes.md", ".dotfile.eml", "photo.jpg"])
+def test_a_file_named_explicitly_is_always_read(mail_tree: Path, name: str) -> None:
+    path = mail_tree / name
+    assert list(emlkit.iter_mail_files([path])) == [path]
+    [message] = emlkit.iter_messages(path)
+    assert message.source.path == str(path)
+
+
+def test_explicit_text_file_without_headers_is_a_failure_record(mail_tree: Path) -> None:
+    [message] = emlkit.iter_messages(str(mail_tree / "readme.txt"))
+    assert message.failure is not None
+    assert message.failure.kind is FailureKind.NOT_A_MESSAGE
+
+
+def test_iter_messages_over_the_fixture_folder(tmp_path: Path) -> None:
+    copy = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    messages = list(emlkit.iter_messages(copy))
+    paths = {Path(m.source.path or "").name for m in messages}
+    assert "make_fixtures.py" not in paths
+    assert "not_a_message.txt" not in paths  # a .txt without headers is skipped in folders
+    assert {"outlook.msg", "empty.eml", "mbox_crlf.mbox"} <= paths
+    failures = {Path(m.source.path or "").name: m.failure for m in messages if m.failure}
+    assert set(failures) == {
+        "outlook.msg",
+        "empty.eml",
+        "whitespace_only.eml",
+        "binary_garbage.eml",
+    }
