@@ -17,7 +17,7 @@ def readme_commands() -> list[str]:
 
 def test_readme_starts_with_the_two_setup_commands() -> None:
     main_job, tests = readme_commands()
-    assert main_job.endswith("emlkit parse samples/")
+    assert main_job.endswith("emlkit index samples/")
     assert "pip install -e '.[test]'" in tests
     assert tests.endswith("python -m pytest")
 

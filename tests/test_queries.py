@@ -1,0 +1,116 @@
+"""Reading the index: `emlkit search` (stemming, cross-script, filters, bad queries) and
+`emlkit thread`, on the indexed sample case."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from emlkit.cli import main
+from emlkit.errors import QueryError, UsageError
+from emlkit.index.indexer import index_paths
+from emlkit.index.queries import SearchFilters, find_thread, search
+from emlkit.index.store import Store
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("index") / "index.db"
+    index_paths([SAMPLES], path, jobs=1)
+    return path
+
+
+def names(db: Path, query: str, filters: SearchFilters | None = None) -> list[str]:
+    with Store(db, readonly=True) as store:
+        return [Path(h.message.path or "").name[:5] for h in search(store, query, filters, 100)]
+
+
+def test_stemming_finds_inflected_forms(db: Path) -> None:
+    found = names(db, "пистолет")
+    assert "04-06" in found  # "с пистолетом вопрос решу сам"
+    assert "05-01" in found
+    assert set(names(db, "обвинение")) >= {"04-05", "04-12"}  # "Обвинения по 222-й"
+
+
+def test_latin_query_finds_cyrillic_names_and_back(db: Path) -> None:
+    for query in ("Yegorova", "Egorova"):
+        assert "02-03" in names(db, query), query  # signed "Егорова" in Cyrillic
+    assert "02-08" in names(db, "Егорова")  # From: Anna Yegorova
+
+
+def test_filters_narrow_the_hits(db: Path) -> None:
+    everywhere = names(db, "пистолет")
+    in_annex = names(db, "пистолет", SearchFilters(annex=4))
+    assert in_annex and set(in_annex) < set(everywhere)
+    assert all(name.startswith("04-") for name in in_annex)
+    with Store(db, readonly=True) as store:
+        police = search(store, "пистолет", SearchFilters(sender="omvd.zar.test"), 100)
+    assert police and all(h.message.from_address.endswith("@omvd.zar.test") for h in police)
+    later = names(db, "пистолет", SearchFilters(since=datetime(2021, 3, 16)))
+    assert "04-05" not in later and "05-01" in later
+
+
+def test_hits_are_ranked_and_snippets_mark_the_match(db: Path) -> None:
+    with Store(db, readonly=True) as store:
+        hits = search(store, '"задним числом"')
+    assert hits and Path(hits[0].message.path or "").name.startswith("05-02")
+    first = hits[0]
+    marked = [first.snippet[start:end].lower() for start, end in first.spans]
+    assert "задним" in marked and "числом" in marked
+    assert [h.score for h in hits] == sorted(h.score for h in hits)
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "(пистолет", "OR", "-пистолет", "   "])
+def test_malformed_queries_raise_query_error(db: Path, query: str) -> None:
+    with Store(db, readonly=True) as store, pytest.raises(QueryError):
+        search(store, query)
+
+
+def test_search_cli_exit_codes_and_json(db: Path) -> None:
+    ok = CliRunner().invoke(main, ["search", "пистолет", "--db", str(db), "--json"])
+    assert ok.exit_code == 0, ok.output
+    hits = json.loads(ok.stdout)
+    assert hits and {"message_id", "path", "sha256", "score", "snippet", "spans"} <= set(hits[0])
+    bad = CliRunner().invoke(main, ["search", '"unbalanced', "--db", str(db)])
+    assert bad.exit_code == 2
+    assert "Traceback" not in bad.output and "unbalanced" in bad.output
+    missing = CliRunner().invoke(main, ["search", "x", "--db", str(db.parent / "none.db")])
+    assert missing.exit_code == 1 and "emlkit index" in missing.output
+
+
+def test_thread_tree_of_a_message_shows_its_replies_in_order(db: Path) -> None:
+    with Store(db, readonly=True) as store:
+        message_id = store.db.execute(
+            "SELECT message_id FROM messages WHERE subject = 'Результат досмотра'"
+        ).fetchone()[0]
+        thread, summaries = find_thread(store, message_id)
+        with pytest.raises(UsageError):
+            find_thread(store, "no-such-id@example.org")
+    walked = [
+        (depth, summaries[node.key].subject) for depth, node in thread.root.walk() if node.key
+    ]
+    assert walked[0] == (0, "Результат досмотра")
+    assert [depth for depth, _ in walked] == sorted(depth for depth, _ in walked)
+    assert len(walked) >= 3
+    result = CliRunner().invoke(main, ["thread", thread.thread_id, "--db", str(db)])
+    assert result.exit_code == 0
+    assert "Результат досмотра" in result.output and "[annex 5]" in result.output
+
+
+def test_reply_to_a_missing_message_roots_its_own_thread(db: Path) -> None:
+    # JWZ step 4: a ghost container with a single child gives way to that child.
+    with Store(db, readonly=True) as store:
+        row = store.db.execute(
+            "SELECT m.message_id, m.in_reply_to FROM messages m JOIN message_files mf"
+            " ON mf.message_id = m.id JOIN files f ON f.id = mf.file_id"
+            " WHERE f.path LIKE '%08-07_%'"
+        ).fetchone()
+        thread, _ = find_thread(store, row[0])
+    assert json.loads(row[1]), "08-07 replies to a message the corpus lacks"
+    assert thread.root.message_id == row[0] and not thread.root.ghost
