@@ -1,0 +1,113 @@
+"""The store: idempotent writes, duplicates, conflicts, forwarded children, read-only use."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import emlkit
+from emlkit.index.store import Store
+
+PLAIN = (
+    b"From: =?utf-8?B?0JDQvdC90LAg0JXQs9C+0YDQvtCy0LA=?= <a.egorova@zar.test>\n"
+    b"To: b@zar.test, C <c@zar.test>\nCc: d@zar.test\n"
+    b"Subject: Re: =?utf-8?B?0J/RgNC+0YLQvtC60L7Quw==?=\nDate: Tue, 02 Mar 2021 10:15:00 +0300\n"
+    b"Message-ID: <p1@zar.test>\nIn-Reply-To: <p0@zar.test>\n"
+    b"Content-Type: text/plain; charset=utf-8\n\n" + "Протокол подписан.\n".encode()
+)
+FORWARD = (
+    b"From: x@zar.test\nSubject: Fwd: the protocol\nMessage-ID: <f1@zar.test>\n"
+    b'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nsee\n'
+    b"--b\nContent-Type: message/rfc822\n\n" + PLAIN + b"\n--b--\n"
+)
+
+
+def count(store: Store, table: str) -> int:
+    return int(store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_storing_a_message_fills_every_table(tmp_path: Path) -> None:
+    with Store(tmp_path / "i.db") as store, store.atomic():
+        file_id = store.upsert_file("/evidence/a.eml", 10, 1, "00", 5)
+        stored = store.add_message(emlkit.parse_bytes(PLAIN), file_id, 5)
+        assert stored.new and not stored.conflicting
+        assert count(store, "messages") == 1
+        roles = store.db.execute("SELECT role, address FROM addresses ORDER BY role, position")
+        assert [tuple(role) for role in roles] == [
+            ("cc", "d@zar.test"),
+            ("from", "a.egorova@zar.test"),
+            ("to", "b@zar.test"),
+            ("to", "c@zar.test"),
+        ]
+        row = store.db.execute("SELECT from_name, annex, date, date_utc FROM messages").fetchone()
+        assert tuple(row) == (
+            "Анна Егорова",
+            5,
+            "2021-03-02T10:15:00+03:00",
+            "2021-03-02T07:15:00+00:00",
+        )
+        hits = store.db.execute(
+            "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'stems:подписа*'"
+        )
+        assert [h[0] for h in hits] == [stored.row]
+
+
+def test_the_same_bytes_twice_are_one_row_linked_to_both_files(tmp_path: Path) -> None:
+    message = emlkit.parse_bytes(PLAIN)
+    with Store(tmp_path / "i.db") as store, store.atomic():
+        one = store.upsert_file("/e/a.eml", 1, 1, None, None)
+        two = store.upsert_file("/e/b.eml", 1, 1, None, None)
+        first = store.add_message(message, one, None)
+        again = store.add_message(message, one, None)  # a re-run: nothing new
+        copy = store.add_message(message, two, None)
+        assert first.new and not again.new and not copy.new
+        assert count(store, "messages") == 1
+        assert count(store, "message_files") == 2
+
+
+def test_forwarded_messages_are_rows_under_their_carrier(tmp_path: Path) -> None:
+    with Store(tmp_path / "i.db") as store, store.atomic():
+        file_id = store.upsert_file("/e/f.eml", 1, 1, None, 3)
+        stored = store.add_message(emlkit.parse_bytes(FORWARD), file_id, 3)
+        assert stored.forwarded == 1
+        child = store.db.execute(
+            "SELECT message_id, carrier_id, carrier_part, annex FROM messages WHERE carrier_id"
+            " IS NOT NULL"
+        ).fetchone()
+        assert tuple(child) == ("p1@zar.test", stored.row, "2", 3)
+        store.forget_file_messages(file_id)
+        assert count(store, "messages") == 0  # the carrier and its child go together
+
+
+def test_rethread_links_a_reply_to_its_parent(tmp_path: Path) -> None:
+    parent = PLAIN.replace(b"<p1@zar.test>\nIn-Reply-To: <p0@zar.test>", b"<p0@zar.test>")
+    with Store(tmp_path / "i.db") as store, store.atomic():
+        file_id = store.upsert_file("/e/a.eml", 1, 1, None, None)
+        store.add_message(emlkit.parse_bytes(parent), file_id, None)
+        store.add_message(emlkit.parse_bytes(PLAIN), file_id, None)
+        assert store.rethread() == 1
+        rows = store.db.execute(
+            "SELECT message_id, thread_parent_id, thread_depth FROM messages ORDER BY thread_depth"
+        ).fetchall()
+        assert [tuple(r) for r in rows] == [
+            ("p0@zar.test", None, 0),
+            ("p1@zar.test", "p0@zar.test", 1),
+        ]
+
+
+def test_read_only_store_cannot_write(tmp_path: Path) -> None:
+    path = tmp_path / "i.db"
+    with Store(path):
+        pass
+    with Store(path, readonly=True) as store, pytest.raises(sqlite3.OperationalError):
+        store.db.execute("INSERT INTO annexes (number) VALUES (1)")
+
+
+def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    with Store(tmp_path / "i.db") as store:
+        with pytest.raises(RuntimeError), store.atomic():
+            store.upsert_file("/e/a.eml", 1, 1, None, None)
+            raise RuntimeError("crash")
+        assert count(store, "files") == 0
