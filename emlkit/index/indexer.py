@@ -187,7 +187,7 @@ class _Run:
                     self._close_file(current)
                     done += 1
                     self._report(done, total)
-                current = self._open_file(chunk.path)
+                current = self._open_file(chunk, message)
             self._store_message(current, chunk, message)
             self._maybe_commit()
         if current is not None:
@@ -195,14 +195,17 @@ class _Run:
             done += 1
         self._report(done, total)
 
-    def _open_file(self, path: Path) -> _OpenFile:
+    def _open_file(self, chunk: Chunk, first: Message) -> _OpenFile:
+        path = chunk.path
         absolute = str(path.absolute())
         size: int | None = None
         mtime: int | None = None
         sha: str | None = None
         try:
             stat = path.stat()
-            size, mtime, sha = stat.st_size, stat.st_mtime_ns, _sha256_file(path)
+            size, mtime = stat.st_size, stat.st_mtime_ns
+            whole_file = chunk.index is None and first.source.size == size
+            sha = first.source.sha256 if whole_file else _sha256_file(path)
         except OSError:
             pass  # parse_chunk records why the file cannot be read
         annex = annex_from_path(absolute)
