@@ -10,9 +10,14 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from emlkit.records import Address, Message
+from emlkit.records import Address, DateSource, Message
 
 _BADGE = "bold red"
+_DATE_NOTES = {
+    DateSource.LENIENT: "  (Date header parsed leniently)",
+    DateSource.RECEIVED: "  (taken from the newest Received header)",
+    DateSource.NONE: "  (no date anywhere)",
+}
 _LABEL = "bold cyan"
 
 
@@ -47,8 +52,7 @@ def _summary(message: Message) -> Table:
     table.add_column(style=_LABEL, no_wrap=True)
     table.add_column()
     date = message.date.value.isoformat() if message.date.value else "unknown"
-    if message.date.source.value != "header":
-        date += f"  (from {message.date.source.value})"
+    date += _DATE_NOTES.get(message.date.source, "")
     rows = [
         ("Date", date),
         ("From", _addresses(message.from_)),
