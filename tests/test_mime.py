@@ -453,3 +453,32 @@ def test_unknown_transfer_encoding_is_a_defect_at_that_part() -> None:
     assert where == "2"
     assert "x-gzip64" in detail
     assert message.attachments[0].size == len(b"H4sIAAAAAAAAA")
+
+
+def test_short_reply_with_word_vertical_tabs_stays_text() -> None:
+    data = (
+        b"From: a@zar.test\nSubject: x\nContent-Type: text/plain; charset=utf-8\n\n"
+        + "Да,\x0bсогласен.\x0b\n".encode()
+    )
+    assert emlkit.parse_bytes(data).charsets[0].used == "utf-8"
+    message = emlkit.parse_bytes(data)
+    assert "согласен" in message.text
+    assert not message.attachments
+
+
+def test_text_part_holding_a_zip_is_an_attachment_with_a_defect() -> None:
+    payload = b"PK\x03\x04" + bytes(range(256)) * 4
+    data = (
+        b'From: a@zar.test\nSubject: x\nContent-Type: multipart/mixed; boundary="b"\n\n'
+        b"--b\nContent-Type: text/plain\n\nhello\n"
+        b"--b\nContent-Type: text/html\nContent-Transfer-Encoding: base64\n\n"
+        + base64.encodebytes(payload)
+        + b"--b--\n"
+    )
+    message = emlkit.parse_bytes(data)
+    assert message.text == "hello"
+    assert [a.size for a in message.attachments] == [len(payload)]
+    assert [(d.kind.value, d.where) for d in message.defects if d.where != "Date"] == [
+        ("synthetic-id", "Message-ID"),
+        ("binary-text", "2"),
+    ]

@@ -12,6 +12,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
 _FROM_LINE = re.compile(rb"From ")
 _SNIFF_BYTES = 4096
+_SHORT_TEXT = 256
+_TEXT_CONTROLS = frozenset({9, 10, 11, 12, 13, 27})  # tab, newlines, VT, FF, ESC (ISO-2022)
 _MAGIC: tuple[tuple[bytes, FailureKind, str], ...] = (
     (
         OLE_MAGIC,
@@ -51,11 +53,14 @@ def sniff_failure(data: bytes) -> Failure | None:
 
 
 def looks_binary(data: bytes) -> bool:
-    """True when the first bytes hold NUL bytes or many control characters."""
+    """True when the first bytes hold NUL bytes, or (past a short text, where Word's vertical
+    tab can be a tenth of a reply) many control characters."""
     head = data[:_SNIFF_BYTES]
-    return b"\x00" in head or _control_share(head) > 0.1
+    if b"\x00" in head:
+        return True
+    return len(head) >= _SHORT_TEXT and _control_share(head) > 0.1
 
 
 def _control_share(head: bytes) -> float:
-    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    controls = sum(1 for byte in head if byte < 32 and byte not in _TEXT_CONTROLS)
     return controls / max(1, len(head))
