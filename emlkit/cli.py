@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TextIO
 
 import click
 from rich.console import Console
 
 from emlkit.errors import EmlkitError, UsageError
+from emlkit.index.export import FORMATS, export, export_file
 from emlkit.index.indexer import default_db_path, index_paths
 from emlkit.index.queries import SearchFilters, find_thread, search
+from emlkit.index.senders import correspondents, senders
 from emlkit.index.store import Store
+from emlkit.index.timeline import PERIODS, TimelineFilters, timeline
 from emlkit.parse import iter_messages
 from emlkit.render import message_json, message_view
 from emlkit.render.browse import hits_json, hits_view, thread_json, thread_view
 from emlkit.render.indexing import ProgressDisplay, summary_json, summary_view
+from emlkit.render.senders import (
+    correspondents_json,
+    correspondents_view,
+    senders_json,
+    senders_view,
+)
+from emlkit.render.timeline import timeline_json, timeline_view
 
 
 def _stderr(line: str) -> None:
@@ -179,3 +192,125 @@ def thread_command(ident: str, db: str | None, as_json: bool) -> None:
         click.echo(thread_json(thread, summaries))
     else:
         Console(highlight=False).print(thread_view(thread, summaries))
+
+
+@main.command(name="senders")
+@_DB_OPTION
+@click.option("--annex", type=int, help="Only messages of this annex.")
+@click.option("--json", "as_json", is_flag=True, help="Print the senders as JSON.")
+def senders_command(db: str | None, annex: int | None, as_json: bool) -> None:
+    """List identities by messages sent: mailboxes, name variants, first and last date.
+
+    One identity is one mailbox with all its display names; mailboxes whose display names
+    are the same two or more words in Cyrillic or Latin (Anna Yegorova, Егорова Анна) are
+    merged, and each merge is shown.
+    """
+    with _open_index(db) as store:
+        try:
+            found = senders(store, annex)
+        except EmlkitError as error:
+            raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(senders_json(found))
+    else:
+        Console(highlight=False).print(senders_view(found))
+
+
+@main.command(name="correspondents")
+@_DB_OPTION
+@click.option("--annex", type=int, help="Only messages of this annex.")
+@click.option(
+    "--limit", default=50, show_default=True, type=click.IntRange(min=0), help="0: all pairs."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the pairs as JSON.")
+def correspondents_command(db: str | None, annex: int | None, limit: int, as_json: bool) -> None:
+    """List who writes to whom: sender → recipient identities (To/Cc/Bcc) with counts."""
+    with _open_index(db) as store:
+        try:
+            found = correspondents(store, annex, limit or None)
+        except EmlkitError as error:
+            raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(correspondents_json(found))
+    else:
+        Console(highlight=False).print(correspondents_view(found))
+
+
+@main.command(name="timeline")
+@_DB_OPTION
+@click.option(
+    "--by", type=click.Choice(PERIODS), default="month", show_default=True, help="Period (UTC)."
+)
+@click.option("--from", "sender", help="Only messages from identities matching this text.")
+@click.option("--annex", type=int, help="Only messages of this annex.")
+@click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
+def timeline_command(
+    db: str | None, by: str, sender: str | None, annex: int | None, as_json: bool
+) -> None:
+    """Count messages per day, ISO week or month (UTC), and list the date anomalies.
+
+    Flagged: a Date later than the first Received hop by more than an hour or earlier by
+    more than a day, and dates not read from a valid Date header.
+    """
+    with _open_index(db) as store:
+        try:
+            found = timeline(store, by, TimelineFilters(sender, annex))
+        except EmlkitError as error:
+            raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(timeline_json(found))
+    else:
+        Console(highlight=False).print(timeline_view(found))
+
+
+@main.command(name="export")
+@_DB_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="JSON lines, or CSV with lists as JSON text.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE (default: stdout)."
+)
+@click.option("--annex", type=int, help="Only messages of this annex.")
+def export_command(db: str | None, fmt: str, output: str | None, annex: int | None) -> None:
+    """Export one row per message (forwarded ones too) as JSON lines or CSV.
+
+    Rows have the ids, paths, hashes, annex, thread and parent, subject, addresses, dates
+    (with offset and in UTC), references, attachments, defects and date anomalies.
+    """
+    with _open_index(db) as store:
+        try:
+            if output is not None:
+                count = export_file(store, fmt, output, annex)
+                _stderr(f"{count} messages exported to {output}")
+            else:
+                export(store, fmt, _utf8_stdout(), annex)
+                sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_stdout()  # the reader (head, less) has had enough
+            sys.exit(1)
+        except OSError as error:
+            raise click.ClickException(f"{output or 'stdout'}: {error.strerror}") from error
+        except EmlkitError as error:
+            raise click.ClickException(str(error)) from error
+
+
+def _utf8_stdout() -> TextIO:
+    """Standard output as UTF-8 without newline translation (CSV writes its own CRLF)."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8", newline="")
+    return sys.stdout
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that exiting does not fail again on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

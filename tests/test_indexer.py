@@ -220,6 +220,8 @@ def test_sigkill_during_a_run_leaves_a_database_the_next_run_completes(tmp_path:
     assert rows(db, "SELECT count(*) FROM messages") == [(1500,)]
     assert rows(db, "SELECT count(*) FROM files WHERE status = 'indexed'") == [(1500,)]
     assert summary.files_unchanged + summary.files_indexed == 1500
+    assert rows(db, "SELECT count(*) FROM messages WHERE thread_id IS NULL") == [(0,)]
+    assert index_paths([folder], db, jobs=1).files_unchanged == 1500
 
 
 def _stored(db: Path) -> int:

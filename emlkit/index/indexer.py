@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from emlkit.errors import InputError, StoreLockedError, UsageError
 from emlkit.index.annexes import annex_from_path
+from emlkit.index.derived import refresh_derived
 from emlkit.index.store import Store
 from emlkit.parse.files import iter_mail_files
 from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk
@@ -148,8 +149,8 @@ class _Run:
             self._parse_and_store(todo, len(files))
             seen = {str(path.absolute()) for path in files}
             self.summary.missing = self.store.mark_missing([str(r) for r in self.roots], seen)
-            if self.summary.files_indexed or self.summary.messages_removed:
-                self.store.rethread()
+            changed = bool(self.summary.files_indexed or self.summary.messages_removed)
+            refresh_derived(self.store, changed)
             self.summary.threads = self.store.counts()["threads"]
         except BaseException:
             self.store.db.execute("ROLLBACK")

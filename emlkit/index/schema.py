@@ -117,8 +117,52 @@ _001_INITIAL = """
         );
 """
 
-MIGRATIONS: tuple[tuple[int, str, str], ...] = ((1, "initial", _001_INITIAL),)
-"""Every migration, in the order it must run: (version, name, function)."""
+_002_SENDERS_AND_TIME = """
+        CREATE TABLE identities (
+            id INTEGER PRIMARY KEY,
+            label TEXT NOT NULL,
+            messages INTEGER NOT NULL
+        );
+        CREATE TABLE identity_mailboxes (
+            address TEXT PRIMARY KEY,
+            identity_id INTEGER NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+            messages INTEGER NOT NULL
+        );
+        CREATE INDEX identity_mailboxes_identity ON identity_mailboxes(identity_id);
+        CREATE TABLE identity_names (
+            identity_id INTEGER NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            messages INTEGER NOT NULL,
+            PRIMARY KEY (identity_id, name)
+        );
+        CREATE TABLE identity_links (
+            identity_id INTEGER NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
+            address TEXT NOT NULL,
+            name TEXT NOT NULL,
+            other_address TEXT NOT NULL,
+            other_name TEXT NOT NULL
+        );
+        CREATE INDEX identity_links_identity ON identity_links(identity_id);
+        CREATE TABLE anomalies (
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            seconds REAL,
+            PRIMARY KEY (message_id, kind)
+        );
+        CREATE INDEX anomalies_kind ON anomalies(kind);
+        CREATE TABLE derived (
+            name TEXT PRIMARY KEY,
+            fingerprint TEXT NOT NULL,
+            computed_at TEXT NOT NULL
+        );
+"""
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (1, "initial", _001_INITIAL),
+    (2, "senders-and-time", _002_SENDERS_AND_TIME),
+)
+"""Every migration, in the order it must run: (version, name, SQL script)."""
 
 
 def current_version(db: sqlite3.Connection) -> int:

@@ -1,0 +1,246 @@
+"""Identities: the one person (or office) behind several mailboxes and display names.
+
+A *mailbox* is a lower-cased address in the ``addresses`` table. Every mailbox is one
+identity with all the display names it was written with ("Егорова Анна Викторовна",
+"Anna Yegorova" and "A. Egorova" on ``a.egorova@…``). Two mailboxes are merged into one
+identity when one display name of each has the same *name key* (:func:`name_key`):
+
+- the name's words (runs of at least two letters; initials such as "A." do not count) are
+  turned into cross-script skeleton keys (:func:`emlkit.index.text.keys`), so "Anna
+  Yegorova" and "Егорова Анна" both give {``ana``, ``egorova``}, whatever the word order;
+- in a name of three or more words, the first word after the first one that ends like a
+  Russian patronymic (-ович, -евич, -ич, -овна, -евна, -ична, in either script) is set
+  apart: "Демченко Сергей Викторович" has the words {``demqenko``, ``sergei``} and the
+  patronymic ``viktoroviq``, so it matches "Сергей Демченко";
+- the remaining words must be at least two: a single shared word never merges anything;
+- names with the same words merge when their patronymics agree. When mailboxes with those
+  words carry two different patronymics (two namesakes), only the mailboxes with the same
+  patronymic merge, and the ones without any are left alone (they could be either);
+- words shared by more than :data:`MAX_SHARED_MAILBOXES` mailboxes merge nothing: such a
+  name is generic ("Mail Delivery System", "Отдел кадров" of many offices), not a person.
+
+The risk is namesakes: two different people called "Anna Yegorova" on two mailboxes become
+one identity. Every merge is recorded in ``identity_links`` (which name of which mailbox
+matched which), so an analyst can see, and question, why two mailboxes are one identity.
+The result is recomputed from the whole index after each run that changed it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from emlkit.index.store import Store
+from emlkit.index.text import keys
+
+__all__ = [
+    "MAX_SHARED_MAILBOXES",
+    "Link",
+    "MailboxGroup",
+    "NameKey",
+    "group_mailboxes",
+    "name_key",
+    "rebuild_identities",
+]
+
+MAX_SHARED_MAILBOXES = 5
+"""A name key found on more mailboxes than this is generic and merges none of them."""
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-‐][^\W\d_]+)*")
+_PATRONYMIC_ENDINGS = ("iq", "ovna", "evna", "iqna")  # -ич (-ович, -евич), -овна, -евна, -ична
+
+
+@dataclass(frozen=True, slots=True)
+class NameKey:
+    """What two display names must share to be one person: words, and a patronymic."""
+
+    words: frozenset[str]
+    """The skeleton keys of the name's words, patronymic excluded."""
+    patronymic: str | None
+    """The skeleton key of the patronymic, when the name has one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Why a mailbox joined an identity: its name matched a name of another mailbox."""
+
+    address: str
+    name: str
+    other_address: str
+    other_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxGroup:
+    """The mailboxes of one identity (sorted) and the links that joined them."""
+
+    addresses: tuple[str, ...]
+    links: tuple[Link, ...]
+
+
+def _word_key(word: str) -> str:
+    found = keys(word).split()
+    return found[-1] if found else word.casefold()  # a hyphenated word: its parts joined
+
+
+def name_key(name: str) -> NameKey | None:
+    """The name key of a display name, or None when it cannot identify anyone.
+
+    >>> sorted(name_key("Егорова Анна").words)
+    ['ana', 'egorova']
+    >>> name_key("Демченко Сергей Викторович").patronymic
+    'viktoroviq'
+    >>> name_key("A. Egorova") is None
+    True
+    """
+    if "@" in name:
+        return None
+    words = [w for w in _WORD_RE.findall(name) if sum(c.isalpha() for c in w) >= 2]
+    word_keys = [_word_key(word) for word in words]
+    patronymic: str | None = None
+    if len(word_keys) >= 3:
+        for index in range(1, len(word_keys)):
+            if word_keys[index].endswith(_PATRONYMIC_ENDINGS):
+                patronymic = word_keys.pop(index)
+                break
+    unique = frozenset(word_keys)
+    if len(unique) < 2:
+        return None
+    return NameKey(unique, patronymic)
+
+
+class _UnionFind:
+    """Union-find over mailbox addresses, with path halving."""
+
+    def __init__(self, items: Iterable[str]) -> None:
+        self.parent = {item: item for item in items}
+
+    def find(self, item: str) -> str:
+        parent = self.parent
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def union(self, first: str, second: str) -> bool:
+        """Join the two sets; False when they were one already."""
+        a, b = self.find(first), self.find(second)
+        if a == b:
+            return False
+        self.parent[max(a, b)] = min(a, b)
+        return True
+
+
+_Member = tuple[str, str, str | None]  # address, name, patronymic
+
+
+def _join(sets: _UnionFind, members: list[_Member], links: list[Link]) -> None:
+    anchor = members[0]
+    for member in members[1:]:
+        if sets.union(anchor[0], member[0]):
+            links.append(Link(member[0], member[1], anchor[0], anchor[1]))
+
+
+def _merge_group(sets: _UnionFind, members: list[_Member], links: list[Link]) -> None:
+    """Merge the mailboxes whose names share one set of words (see the module docstring)."""
+    if not 1 < len({address for address, _, _ in members}) <= MAX_SHARED_MAILBOXES:
+        return
+    patronymics = sorted({p for _, _, p in members if p})
+    if len(patronymics) <= 1:
+        _join(sets, members, links)
+        return
+    for patronymic in patronymics:
+        alike = [member for member in members if member[2] == patronymic]
+        _join(sets, alike, links)
+
+
+def group_mailboxes(
+    addresses: Iterable[str], names: Iterable[tuple[str, str]]
+) -> list[MailboxGroup]:
+    """Group mailboxes into identities by their display names (``(address, name)`` pairs).
+
+    Every address is in exactly one group; groups come sorted by their first address.
+    """
+    sets = _UnionFind(addresses)
+    by_words: dict[frozenset[str], list[_Member]] = {}
+    for address, name in names:
+        key = name_key(name)
+        if key is not None and address in sets.parent:
+            by_words.setdefault(key.words, []).append((address, name, key.patronymic))
+    links: list[Link] = []
+    for words in sorted(by_words, key=sorted):
+        _merge_group(sets, sorted(set(by_words[words])), links)
+    members: dict[str, list[str]] = {}
+    for address in sorted(sets.parent):
+        members.setdefault(sets.find(address), []).append(address)
+    found: dict[str, list[Link]] = {}
+    for link in links:
+        found.setdefault(sets.find(link.address), []).append(link)
+    return [
+        MailboxGroup(tuple(group), tuple(found.get(root, ())))
+        for root, group in sorted(members.items(), key=lambda item: item[1][0])
+    ]
+
+
+def rebuild_identities(store: Store) -> int:
+    """Recompute the identity tables from the whole index; return how many identities."""
+    db = store.db
+    addresses = [row[0] for row in db.execute("SELECT DISTINCT address FROM addresses")]
+    names = db.execute(
+        "SELECT DISTINCT address, trim(name) FROM addresses WHERE trim(name) != ''"
+    ).fetchall()
+    groups = group_mailboxes([a for a in addresses if a], [(row[0], row[1]) for row in names])
+    for table in ("identity_links", "identity_names", "identity_mailboxes", "identities"):
+        db.execute(f"DELETE FROM {table}")
+    for number, group in enumerate(groups, start=1):
+        db.execute(
+            "INSERT INTO identities (id, label, messages) VALUES (?, ?, 0)",
+            (number, group.addresses[0]),
+        )
+        db.executemany(
+            "INSERT INTO identity_mailboxes (address, identity_id, messages) VALUES (?, ?, 0)",
+            [(address, number) for address in group.addresses],
+        )
+        db.executemany(
+            "INSERT INTO identity_links VALUES (?, ?, ?, ?, ?)",
+            [(number, x.address, x.name, x.other_address, x.other_name) for x in group.links],
+        )
+    _count(store)
+    return len(groups)
+
+
+_MESSAGES_OF = (
+    "SELECT {group} AS owner, count(DISTINCT m.message_id) AS n FROM addresses a"
+    " JOIN messages m ON m.id = a.message_id"
+    " JOIN identity_mailboxes im ON im.address = a.address GROUP BY {group}"
+)
+
+
+def _count(store: Store) -> None:
+    """Message counts of mailboxes, names and identities; labels from the names."""
+    db = store.db
+    db.execute(
+        "UPDATE identity_mailboxes SET messages = counted.n FROM ("
+        + _MESSAGES_OF.format(group="a.address")
+        + ") AS counted WHERE identity_mailboxes.address = counted.owner"
+    )
+    db.execute(
+        "INSERT INTO identity_names (identity_id, name, messages) SELECT im.identity_id,"
+        " trim(a.name), count(DISTINCT m.message_id) FROM addresses a"
+        " JOIN messages m ON m.id = a.message_id"
+        " JOIN identity_mailboxes im ON im.address = a.address"
+        " WHERE trim(a.name) != '' GROUP BY im.identity_id, trim(a.name)"
+    )
+    db.execute(
+        "UPDATE identities SET messages = counted.n FROM ("
+        + _MESSAGES_OF.format(group="im.identity_id")
+        + ") AS counted WHERE identities.id = counted.owner"
+    )
+    db.execute(
+        "UPDATE identities SET label = coalesce("
+        "(SELECT name FROM identity_names WHERE identity_id = identities.id"
+        " ORDER BY messages DESC, name LIMIT 1),"
+        " (SELECT address FROM identity_mailboxes WHERE identity_id = identities.id"
+        " ORDER BY messages DESC, address LIMIT 1))"
+    )
