@@ -135,9 +135,10 @@ def test_correct_single_byte_label_is_kept(name: str, label: str) -> None:
     assert decoded.text == text
     assert decoded.trail.method is CharsetMethod.DECLARED
     assert decoded.trail.used == label
-    # chardet was consulted to check the single-byte label, so its confidence is recorded.
-    assert decoded.trail.confidence is not None
-    assert 0.0 <= decoded.trail.confidence <= 1.0
+    # chardet checks a single-byte label unless the text is long and reads cleanly (twenty
+    # words or more, nearly all natural): then the label is right and chardet is skipped.
+    long_and_clean = len(text.split()) >= 20
+    assert (decoded.trail.confidence is None) is long_and_clean, decoded.trail
     assert decoded.defects == ()
 
 

@@ -24,7 +24,7 @@ from typing import IO, Any
 from emlkit.errors import InputError, StoreLockedError, UsageError
 from emlkit.index.annexes import annex_from_path
 from emlkit.index.derived import refresh_derived
-from emlkit.index.store import Store
+from emlkit.index.store import SearchColumns, Store, search_columns
 from emlkit.parse.files import iter_mail_files
 from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk
 from emlkit.policy import Policy, default
@@ -182,14 +182,14 @@ class _Run:
         done = total - len(todo)
         self._report(done, total)
         current: _OpenFile | None = None
-        for chunk, message in _parsed(todo, self.jobs, self.policy):
+        for chunk, (message, columns) in _parsed(todo, self.jobs, self.policy):
             if current is None or current.path != chunk.path:
                 if current is not None:
                     self._close_file(current)
                     done += 1
                     self._report(done, total)
                 current = self._open_file(chunk, message)
-            self._store_message(current, chunk, message)
+            self._store_message(current, chunk, message, columns)
             self._maybe_commit()
         if current is not None:
             self._close_file(current)
@@ -214,7 +214,9 @@ class _Run:
         self.summary.messages_removed += self.store.forget_file_messages(file_id)
         return _OpenFile(path, file_id, annex)
 
-    def _store_message(self, current: _OpenFile, chunk: Chunk, message: Message) -> None:
+    def _store_message(
+        self, current: _OpenFile, chunk: Chunk, message: Message, columns: SearchColumns
+    ) -> None:
         if message.failure is not None:
             failure = FailedInput(
                 str(chunk.path), chunk.index, message.failure.kind.value, message.failure.reason
@@ -222,7 +224,7 @@ class _Run:
             self.summary.failed.append(failure)
             current.failure = (failure.kind, failure.reason)
             return
-        stored = self.store.add_message(message, current.file_id, current.annex)
+        stored = self.store.add_message(message, current.file_id, current.annex, None, columns)
         current.messages += 1
         self.pending += 1
         if not stored.new:
@@ -264,20 +266,29 @@ class _OpenFile:
     failure: tuple[str, str] | None = None
 
 
-def _parsed(files: list[Path], jobs: int, policy: Policy) -> Iterator[tuple[Chunk, Message]]:
+Parsed = tuple[Message, SearchColumns]
+
+
+def parse_for_index(chunk: Chunk, policy: Policy) -> Parsed:
+    """A worker's share: the record of a chunk and its full-text columns."""
+    message = parse_chunk(chunk, policy)
+    return message, ({} if message.failure else search_columns(message))
+
+
+def _parsed(files: list[Path], jobs: int, policy: Policy) -> Iterator[tuple[Chunk, Parsed]]:
     """Every chunk of ``files`` with its record, in file order, parsed by ``jobs`` workers."""
     chunks = _chunks(files)
     if jobs == 1 or len(files) < _MIN_FILES_FOR_WORKERS:
         for chunk in chunks:
-            yield chunk, parse_chunk(chunk, policy)
+            yield chunk, parse_for_index(chunk, policy)
         return
-    window: deque[tuple[Chunk, Future[Message]]] = deque()
+    window: deque[tuple[Chunk, Future[Parsed]]] = deque()
     # Spawned (not forked) workers inherit no file descriptors, so the run's lock dies with
     # the run itself, even when it is killed.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         for chunk in chunks:
-            window.append((chunk, pool.submit(parse_chunk, chunk, policy)))
+            window.append((chunk, pool.submit(parse_for_index, chunk, policy)))
             if len(window) >= jobs * _WINDOW_PER_WORKER:
                 done, future = window.popleft()
                 yield done, future.result()

@@ -197,21 +197,25 @@ class Store:
         file_id: int | None,
         annex: int | None,
         carrier: tuple[int, str] | None = None,
+        columns: SearchColumns | None = None,
     ) -> Stored:
-        """Store a message and its forwarded children, or link a known one to another file."""
+        """Store a message and its forwarded children, or link a known one to another file.
+
+        ``columns`` are the precomputed FTS5 columns (:func:`search_columns`), if any.
+        """
         found = self.db.execute(
             "SELECT id FROM messages WHERE sha256 = ?", (message.source.sha256,)
         ).fetchone()
         if found is not None:
             self._link(found[0], file_id, message)
             return Stored(found[0], new=False, conflicting=False)
-        row = self._insert_message(message, annex, carrier)
+        row = self._insert_message(message, annex, carrier, columns or {})
         self._link(row, file_id, message)
         conflicting = self._flag_conflicts(row, message)
         forwarded = 0
         for child in message.children:
             part = child.parent.part if child.parent else ""
-            stored = self.add_message(child, None, annex, (row, part))
+            stored = self.add_message(child, None, annex, (row, part), columns)
             forwarded += stored.forwarded + int(stored.new)
         return Stored(row, new=True, conflicting=conflicting, forwarded=forwarded)
 
@@ -239,7 +243,11 @@ class Store:
         return True
 
     def _insert_message(
-        self, message: Message, annex: int | None, carrier: tuple[int, str] | None
+        self,
+        message: Message,
+        annex: int | None,
+        carrier: tuple[int, str] | None,
+        columns: SearchColumns,
     ) -> int:
         first = message.from_[0] if message.from_ else Address("", "")
         cursor = self.db.execute(
@@ -274,10 +282,10 @@ class Store:
             ),
         )
         row = int(cursor.lastrowid or 0)
-        self._insert_details(row, message)
+        self._insert_details(row, message, columns)
         return row
 
-    def _insert_details(self, row: int, message: Message) -> None:
+    def _insert_details(self, row: int, message: Message, columns: SearchColumns) -> None:
         addresses = [
             (row, role, position, address.name, address.address.lower())
             for role, group in zip(_ROLES, _address_groups(message), strict=True)
@@ -305,7 +313,7 @@ class Store:
             "INSERT INTO defects VALUES (?, ?, ?, ?, ?)",
             [(row, n, d.kind.value, d.where, d.detail) for n, d in enumerate(message.defects)],
         )
-        stems, keys = index_columns(_searchable(message))
+        stems, keys = columns.get(message.source.sha256) or index_columns(_searchable(message))
         self.db.execute(
             "INSERT INTO messages_fts (rowid, stems, keys) VALUES (?, ?, ?)", (row, stems, keys)
         )
@@ -385,6 +393,18 @@ class Store:
 
 def _address_groups(message: Message) -> tuple[tuple[Address, ...], ...]:
     return (message.from_, message.sender, message.reply_to, message.to, message.cc, message.bcc)
+
+
+SearchColumns = dict[str, tuple[str, str]]
+"""The FTS5 columns (stems, keys) of a message and its forwarded ones, by SHA-256."""
+
+
+def search_columns(message: Message) -> SearchColumns:
+    """The FTS5 columns of a message and of every message forwarded inside it.
+
+    The indexer's workers compute them, so that the text analysis runs in parallel.
+    """
+    return {m.source.sha256: index_columns(_searchable(m)) for m in message.walk()}
 
 
 def _searchable(message: Message) -> str:

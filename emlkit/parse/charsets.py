@@ -19,6 +19,8 @@ from emlkit.records import CharsetMethod, CharsetTrail, Defect, DefectKind
 _DETECT_BYTES = 64 * 1024
 _ACRONYM_LETTERS = 5
 _STRAY_SHARE = 0.1
+_ENOUGH_WORDS = 20
+_NATURAL_SHARE = 0.97
 """Most undecodable bytes, as a share of all 8-bit bytes, for text to count as UTF-8."""
 _ACCENTED = re.compile(r"[\u00c0-\u024f]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -185,6 +187,18 @@ def plausibility(text: str) -> float:
     return good / len(words)
 
 
+def _clearly_natural(text: str) -> bool:
+    """Enough words, nearly all natural: the declared charset is right, chardet not needed.
+
+    A wrong single-byte charset turns most long words into case or script salad, so a
+    reading this clean is the right one; short texts are left to chardet.
+    """
+    words = _WORD.findall(text[:20000])
+    if len(words) < _ENOUGH_WORDS:
+        return False
+    return sum(1 for word in words if _looks_natural(word)) >= _NATURAL_SHARE * len(words)
+
+
 def _looks_natural(word: str) -> bool:
     if _CYRILLIC.search(word) and _LATIN.search(word):
         return False
@@ -211,6 +225,9 @@ def _accept_declared(payload: bytes, declared: str | None, codec: str, part: str
         trail = CharsetTrail(part, declared, "utf-8", CharsetMethod.DETECTED, 1.0, 0)
         detail = f"declared {declared}, the bytes are valid UTF-8"
         return Decoded(utf8, trail, (Defect(DefectKind.CHARSET_MISMATCH, part, detail),))
+    if _clearly_natural(text):
+        trail = CharsetTrail(part, declared, mime_name(codec), CharsetMethod.DECLARED, None, 0)
+        return Decoded(text, trail, ())
     guesses = chardet.detect_all(payload[:_DETECT_BYTES])
     better = _better_reading(payload, text, codec, guesses)
     if better is not None:

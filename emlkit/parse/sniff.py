@@ -14,6 +14,7 @@ _FROM_LINE = re.compile(rb"From ")
 _SNIFF_BYTES = 4096
 _SHORT_TEXT = 256
 _TEXT_CONTROLS = frozenset({9, 10, 11, 12, 13, 27})  # tab, newlines, VT, FF, ESC (ISO-2022)
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in _TEXT_CONTROLS)
 _MAGIC: tuple[tuple[bytes, FailureKind, str], ...] = (
     (
         OLE_MAGIC,
@@ -62,5 +63,5 @@ def looks_binary(data: bytes) -> bool:
 
 
 def _control_share(head: bytes) -> float:
-    controls = sum(1 for byte in head if byte < 32 and byte not in _TEXT_CONTROLS)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls / max(1, len(head))
