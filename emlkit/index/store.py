@@ -161,13 +161,22 @@ class Store:
 
     def forget_file_messages(self, file_id: int) -> int:
         """Unlink a changed file from its old messages; drop messages no file holds any more."""
-        self.db.execute("DELETE FROM message_files WHERE file_id = ?", (file_id,))
-        orphans = [
+        linked = [
             row[0]
             for row in self.db.execute(
-                "SELECT id FROM messages WHERE carrier_id IS NULL AND id NOT IN"
-                " (SELECT message_id FROM message_files)"
+                "SELECT message_id FROM message_files WHERE file_id = ?", (file_id,)
             )
+        ]
+        if not linked:
+            return 0
+        self.db.execute("DELETE FROM message_files WHERE file_id = ?", (file_id,))
+        orphans = [
+            row
+            for row in dict.fromkeys(linked)
+            if self.db.execute(
+                "SELECT 1 FROM message_files WHERE message_id = ? LIMIT 1", (row,)
+            ).fetchone()
+            is None
         ]
         for row in orphans:
             self._delete_message(row)
