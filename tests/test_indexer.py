@@ -210,8 +210,14 @@ def test_sigkill_during_a_run_leaves_a_database_the_next_run_completes(tmp_path:
             break
         time.sleep(0.05)
     assert process.poll() is None, "the run finished before it could be killed: use more files"
+    workers = _children(process.pid)
+    assert workers, "the run should have started worker processes"
     process.send_signal(signal.SIGKILL)
     process.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)], "workers outlived the killed run"
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
     partial = _stored(db)
     assert 0 < partial < 1500
@@ -222,6 +228,26 @@ def test_sigkill_during_a_run_leaves_a_database_the_next_run_completes(tmp_path:
     assert summary.files_unchanged + summary.files_indexed == 1500
     assert rows(db, "SELECT count(*) FROM messages WHERE thread_id IS NULL") == [(0,)]
     assert index_paths([folder], db, jobs=1).files_unchanged == 1500
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def _stored(db: Path) -> int:

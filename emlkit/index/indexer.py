@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +34,7 @@ from emlkit.records import Message
 _COMMIT_SECONDS = 1.0
 _COMMIT_MESSAGES = 500
 _WINDOW_PER_WORKER = 16
+_PARENT_CHECK_SECONDS = 0.5
 _MIN_FILES_FOR_WORKERS = 32  # below this, starting worker processes costs more than it saves
 
 
@@ -286,7 +288,12 @@ def _parsed(files: list[Path], jobs: int, policy: Policy) -> Iterator[tuple[Chun
     # Spawned (not forked) workers inherit no file descriptors, so the run's lock dies with
     # the run itself, even when it is killed.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         for chunk in chunks:
             window.append((chunk, pool.submit(parse_for_index, chunk, policy)))
             if len(window) >= jobs * _WINDOW_PER_WORKER:
@@ -295,6 +302,20 @@ def _parsed(files: list[Path], jobs: int, policy: Policy) -> Iterator[tuple[Chun
         while window:
             done, future = window.popleft()
             yield done, future.result()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Run in each worker: exit when the run that started it is gone (even SIGKILLed).
+
+    A killed run cannot shut its pool down, and its workers would wait for work forever.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="emlkit-parent-watch", daemon=True).start()
 
 
 def _chunks(files: list[Path]) -> Iterator[Chunk]:
