@@ -142,15 +142,18 @@ class _Run:
         self.pending = 0
 
     def execute(self) -> IndexSummary:
-        files = [p for p in iter_mail_files(self.roots) if str(p.absolute()) not in self.own_files]
+        # The roots are absolute, so every path found under them is too.
+        files = [p for p in iter_mail_files(self.roots) if str(p) not in self.own_files]
         self.summary.files_seen = len(files)
         run_id = self.store.add_run([str(root) for root in self.roots])
         self.store.db.execute("BEGIN IMMEDIATE")
         try:
             todo = [path for path in files if self._needs_parsing(path)]
             self._parse_and_store(todo, len(files))
-            seen = {str(path.absolute()) for path in files}
-            self.summary.missing = self.store.mark_missing([str(r) for r in self.roots], seen)
+            seen = {str(path) for path in files}
+            roots = [str(root) for root in self.roots]
+            self.summary.missing = self.store.mark_missing(roots, seen)
+            self.store.mark_seen(roots)
             changed = bool(self.summary.files_indexed or self.summary.messages_removed)
             refresh_derived(self.store, changed)
             self.summary.threads = self.store.counts()["threads"]
@@ -163,15 +166,16 @@ class _Run:
         return self.summary
 
     def _needs_parsing(self, path: Path) -> bool:
-        state = self.store.file_state(str(path.absolute()))
+        state = self.store.file_state(str(path))
         if state is None or state.status not in ("indexed", "failed"):
             return True
         stat = path.stat()
         if stat.st_size != state.size:
             return True
-        if stat.st_mtime_ns != state.mtime_ns and _sha256_file(path) != state.sha256:
-            return True
-        self.store.touch_file(state.id, stat.st_mtime_ns)
+        if stat.st_mtime_ns != state.mtime_ns:
+            if _sha256_file(path) != state.sha256:
+                return True
+            self.store.touch_file(state.id, stat.st_mtime_ns)  # same bytes, new mtime
         if state.status == "failed":  # still failed: report it again, every run
             reason = FailedInput(str(path), None, state.failure_kind or "", state.failure or "")
             self.summary.failed.append(reason)
@@ -335,7 +339,7 @@ def _sha256_file(path: Path) -> str:
 
 
 def _existing(path: str | os.PathLike[str]) -> Path:
-    resolved = Path(path).absolute()
+    resolved = Path(os.path.normpath(Path(path).absolute()))  # no "..": paths are stored
     if not resolved.exists():
         raise InputError(f"{os.fspath(path)}: no such file or folder")
     return resolved

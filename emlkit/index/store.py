@@ -152,12 +152,19 @@ class Store:
         )
 
     def touch_file(self, file_id: int, mtime_ns: int) -> None:
-        """Record that an unchanged file was seen again (its mtime may have moved)."""
-        self.db.execute(
-            "UPDATE files SET mtime_ns = ?, last_seen = ?,"
-            " status = CASE status WHEN 'missing' THEN 'indexed' ELSE status END WHERE id = ?",
-            (mtime_ns, now(), file_id),
-        )
+        """Record the new mtime of a file whose bytes did not change."""
+        self.db.execute("UPDATE files SET mtime_ns = ? WHERE id = ?", (mtime_ns, file_id))
+
+    def mark_seen(self, roots: list[str]) -> None:
+        """Stamp every file under ``roots`` that is not missing as seen by this run."""
+        stamp = now()
+        for root in roots:
+            prefix = root.rstrip("/") + "/"
+            self.db.execute(
+                "UPDATE files SET last_seen = ? WHERE status != 'missing'"
+                " AND (path = ? OR substr(path, 1, ?) = ?)",
+                (stamp, root, len(prefix), prefix),
+            )
 
     def forget_file_messages(self, file_id: int) -> int:
         """Unlink a changed file from its old messages; drop messages no file holds any more."""

@@ -31,6 +31,8 @@ def is_candidate(path: Path) -> bool:
     suffix = _suffix(name)
     if suffix in MESSAGE_SUFFIXES or suffix in MBOX_SUFFIXES:
         return True
+    if ":2," in name and path.parent.name in _MAILDIR_FOLDERS:
+        return True  # a maildir message, by the maildir naming rules: no need to read it
     maildir = ":2," in name or path.parent.name in _MAILDIR_FOLDERS
     if suffix in MAYBE_SUFFIXES or maildir:
         return _looks_like_mail(path)
@@ -41,19 +43,36 @@ def iter_mail_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """Every mail file under the given files and folders, in a stable (sorted) order.
 
     Files named explicitly are always yielded; inside folders, hidden entries are skipped
-    and only candidates (:func:`is_candidate`) are yielded.
+    and only candidates (:func:`is_candidate`) are yielded. Folders are walked depth first,
+    a folder's files before its sub-folders, without following links to folders.
     """
     for given in paths:
         path = Path(given)
-        if not path.is_dir():
+        if path.is_dir():
+            yield from _walk(path)
+        else:
             yield path
-            continue
-        for folder, subfolders, files in os.walk(path):
-            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-            for name in sorted(files):
-                candidate = Path(folder) / name
-                if candidate.is_file() and is_candidate(candidate):
+
+
+def _walk(top: Path) -> Iterator[Path]:
+    stack = [str(top)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue  # an unreadable folder holds nothing we can read
+        folders: list[str] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
+            elif entry.is_file():
+                candidate = Path(entry.path)
+                if is_candidate(candidate):
                     yield candidate
+        stack.extend(reversed(folders))
 
 
 def is_separator(line: bytes, following: bytes | None) -> bool:
