@@ -11,8 +11,7 @@ import codecs
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import chardet
+from types import ModuleType
 
 from emlkit.records import CharsetMethod, CharsetTrail, Defect, DefectKind
 
@@ -80,6 +79,13 @@ class Decoded:
     text: str
     trail: CharsetTrail
     defects: tuple[Defect, ...]
+
+
+def _chardet() -> ModuleType:
+    """chardet, imported on first use: a run with nothing to decode never pays for it."""
+    import chardet
+
+    return chardet
 
 
 def codec_name(charset: str | None) -> str | None:
@@ -157,7 +163,7 @@ def decode_header_bytes(raw: bytes, hints: tuple[str, ...] = ()) -> tuple[str, s
             continue
         if codec == "utf-8" or plausibility(text) >= 0.5:
             return text, codec, 0
-    guess = chardet.detect(raw[:_DETECT_BYTES])
+    guess = _chardet().detect(raw[:_DETECT_BYTES])
     codec = codec_name(_encoding(guess)) or "cp1251"
     text, replaced = decode_counting(raw, codec)
     return text, codec, replaced
@@ -228,7 +234,7 @@ def _accept_declared(payload: bytes, declared: str | None, codec: str, part: str
     if _clearly_natural(text):
         trail = CharsetTrail(part, declared, mime_name(codec), CharsetMethod.DECLARED, None, 0)
         return Decoded(text, trail, ())
-    guesses = chardet.detect_all(payload[:_DETECT_BYTES])
+    guesses = _chardet().detect_all(payload[:_DETECT_BYTES])
     better = _better_reading(payload, text, codec, guesses)
     if better is not None:
         other, other_text, confidence = better
@@ -279,7 +285,7 @@ def _detect(payload: bytes, declared: str | None, part: str) -> Decoded | None:
     mostly = _mostly_utf8(payload, declared, part)
     if mostly is not None:
         return mostly
-    guess = chardet.detect(payload[:_DETECT_BYTES])
+    guess = _chardet().detect(payload[:_DETECT_BYTES])
     codec = codec_name(_encoding(guess))
     if codec is None:
         return None
@@ -315,7 +321,7 @@ def _mostly_utf8(payload: bytes, declared: str | None, part: str) -> Decoded | N
 
 
 def _fallback(payload: bytes, declared: str | None, codec: str | None, part: str) -> Decoded:
-    guess = chardet.detect(payload[:_DETECT_BYTES])
+    guess = _chardet().detect(payload[:_DETECT_BYTES])
     candidates = [codec, codec_name(_encoding(guess)), "utf-8", "cp1251", "koi8-r"]
     best: tuple[str, int, str] | None = None
     for candidate in dict.fromkeys(c for c in candidates if c):

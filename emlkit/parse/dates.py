@@ -6,8 +6,11 @@ import re
 import warnings
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import cache
+from typing import TYPE_CHECKING
 
-from dateutil import parser as dateutil_parser
+if TYPE_CHECKING:
+    from dateutil import parser as dateutil_parser
 
 from emlkit.records import DateSource, Defect, DefectKind, MessageDate, ReceivedHop
 
@@ -45,14 +48,21 @@ _WEEKDAY_NAMES: list[tuple[str, ...]] = [
 ]
 
 
-class _RussianParserInfo(dateutil_parser.parserinfo):
-    """dateutil's vocabulary plus Russian month and weekday names (all grammatical cases)."""
+@cache
+def _parser_info() -> dateutil_parser.parserinfo:
+    """dateutil's vocabulary plus Russian month and weekday names (all grammatical cases).
 
-    MONTHS = _MONTH_NAMES  # type: ignore[assignment]
-    WEEKDAYS = _WEEKDAY_NAMES  # type: ignore[assignment]
+    Built on first use: importing dateutil's parser is a cost most runs never need.
+    """
+    from dateutil import parser
+
+    class RussianParserInfo(parser.parserinfo):
+        MONTHS = _MONTH_NAMES  # type: ignore[assignment]
+        WEEKDAYS = _WEEKDAY_NAMES  # type: ignore[assignment]
+
+    return RussianParserInfo()
 
 
-_PARSER_INFO = _RussianParserInfo()
 _HOUR = 3600
 _ZONES = {
     "MSK": 3 * _HOUR, "MSD": 4 * _HOUR, "EET": 2 * _HOUR, "EEST": 3 * _HOUR, "CET": _HOUR,
@@ -82,12 +92,14 @@ def parse_rfc_date(raw: str) -> datetime | None:
 
 def parse_lenient_date(raw: str) -> datetime | None:
     """A date written any other way (``31.03.2021 14:05``, ``16 марта 2021``), or None."""
+    from dateutil import parser as dateutil_parser
+
     try:
         with warnings.catch_warnings():  # an unknown zone name: read as no zone, below
             warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
             value = dateutil_parser.parse(
                 raw,
-                parserinfo=_PARSER_INFO,
+                parserinfo=_parser_info(),
                 fuzzy=True,
                 dayfirst=bool(_DOTTED.search(raw)),
                 tzinfos=_ZONES,

@@ -6,8 +6,6 @@ import logging
 from datetime import UTC
 from typing import Any
 
-from mailparser.utils import receiveds_parsing
-
 from emlkit.parse.dates import parse_rfc_date
 from emlkit.parse.headers import surrogates_to_text, unfold
 from emlkit.records import Defect, DefectKind, ReceivedHop
@@ -24,6 +22,8 @@ def parse_received(raws: list[str], defects: list[Defect]) -> tuple[ReceivedHop,
     if len(raws) > _MAX_HOPS:
         detail = f"{len(raws)} Received headers; the first {_MAX_HOPS} were parsed"
         defects.append(Defect(DefectKind.LIMIT_REACHED, "Received", detail))
+    from mailparser.utils import receiveds_parsing  # on first use: a costly import
+
     try:
         parsed: list[dict[str, Any]] = receiveds_parsing(values)
     except Exception as error:
