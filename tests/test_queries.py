@@ -114,3 +114,9 @@ def test_reply_to_a_missing_message_roots_its_own_thread(db: Path) -> None:
         thread, _ = find_thread(store, row[0])
     assert json.loads(row[1]), "08-07 replies to a message the corpus lacks"
     assert thread.root.message_id == row[0] and not thread.root.ghost
+    with Store(db, readonly=True) as store:
+        _, summaries = find_thread(store, row[0])
+    root = summaries[str(thread.root.key)]
+    assert root.replies_to_missing == json.loads(row[1])[-1]
+    shown = CliRunner().invoke(main, ["thread", row[0], "--db", str(db)])
+    assert "not in the corpus" in " ".join(shown.output.split())

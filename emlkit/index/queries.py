@@ -7,7 +7,7 @@ renderers and the command line turn it into output.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from emlkit.errors import QueryError, UsageError
@@ -31,6 +31,8 @@ class MessageSummary:
     thread_id: str | None
     path: str | None
     sha256: str
+    replies_to_missing: str | None = None
+    """In a thread tree: the Message-ID this message answers, when the corpus lacks it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +112,15 @@ def find_thread(store: Store, ident: str) -> tuple[Thread, dict[str, MessageSumm
     thread_id = _thread_id_of(store, ident)
     query = f"SELECT {_SUMMARY_COLUMNS} FROM messages m WHERE m.thread_id = ?"
     summaries = {str(row[0]): MessageSummary(*row) for row in store.db.execute(query, (thread_id,))}
-    trees = thread_tree(store.thread_inputs(thread_id))
+    inputs = store.thread_inputs(thread_id)
+    trees = thread_tree(inputs)
     if not trees:
         raise UsageError(f"no thread {ident!r} in the index")
+    present = {item.message_id for item in inputs}
+    for item in inputs:
+        wanted = (item.references or item.in_reply_to)[-1:]
+        if wanted and wanted[0] not in present and item.key in summaries:
+            summaries[item.key] = replace(summaries[item.key], replies_to_missing=wanted[0])
     return trees[0], summaries
 
 

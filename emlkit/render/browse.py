@@ -77,6 +77,8 @@ def _node_label(node: ThreadNode, summaries: dict[str, MessageSummary]) -> Text:
         label.append(f"  [annex {summary.annex}]", style="magenta")
     if node.by_subject:
         label.append("  (joined by subject)", style="dim")
+    if summary.replies_to_missing:
+        label.append(f"\n  replies to <{summary.replies_to_missing}>, not in the corpus", "dim")
     return label
 
 
