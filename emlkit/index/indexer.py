@@ -33,7 +33,9 @@ from emlkit.records import Message
 
 _COMMIT_SECONDS = 1.0
 _COMMIT_MESSAGES = 500
-_WINDOW_PER_WORKER = 16
+_WINDOW_PER_WORKER = 4
+_BATCH_CHUNKS = 8
+_BATCH_BYTES = 4 << 20
 _PARENT_CHECK_SECONDS = 0.5
 _MIN_FILES_FOR_WORKERS = 32  # below this, starting worker processes costs more than it saves
 
@@ -281,6 +283,11 @@ def parse_for_index(chunk: Chunk, policy: Policy) -> Parsed:
     return message, ({} if message.failure else search_columns(message))
 
 
+def parse_batch(chunks: list[Chunk], policy: Policy) -> list[Parsed]:
+    """A worker's task: several chunks at once, so that inter-process costs are shared."""
+    return [parse_for_index(chunk, policy) for chunk in chunks]
+
+
 def _parsed(files: list[Path], jobs: int, policy: Policy) -> Iterator[tuple[Chunk, Parsed]]:
     """Every chunk of ``files`` with its record, in file order, parsed by ``jobs`` workers."""
     chunks = _chunks(files)
@@ -288,7 +295,7 @@ def _parsed(files: list[Path], jobs: int, policy: Policy) -> Iterator[tuple[Chun
         for chunk in chunks:
             yield chunk, parse_for_index(chunk, policy)
         return
-    window: deque[tuple[Chunk, Future[Parsed]]] = deque()
+    window: deque[tuple[list[Chunk], Future[list[Parsed]]]] = deque()
     # Spawned (not forked) workers inherit no file descriptors, so the run's lock dies with
     # the run itself, even when it is killed.
     context = multiprocessing.get_context("spawn")
@@ -298,14 +305,31 @@ def _parsed(files: list[Path], jobs: int, policy: Policy) -> Iterator[tuple[Chun
         initializer=_exit_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
-        for chunk in chunks:
-            window.append((chunk, pool.submit(parse_for_index, chunk, policy)))
+        for batch in _batches(chunks):
+            window.append((batch, pool.submit(parse_batch, batch, policy)))
             if len(window) >= jobs * _WINDOW_PER_WORKER:
-                done, future = window.popleft()
-                yield done, future.result()
+                yield from _results(window.popleft())
         while window:
-            done, future = window.popleft()
-            yield done, future.result()
+            yield from _results(window.popleft())
+
+
+def _results(item: tuple[list[Chunk], Future[list[Parsed]]]) -> Iterator[tuple[Chunk, Parsed]]:
+    batch, future = item
+    yield from zip(batch, future.result(), strict=True)
+
+
+def _batches(chunks: Iterator[Chunk]) -> Iterator[list[Chunk]]:
+    """Chunks grouped by count and by bytes carried, so a batch stays small in memory."""
+    batch: list[Chunk] = []
+    carried = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        carried += len(chunk.data or b"")
+        if len(batch) >= _BATCH_CHUNKS or carried >= _BATCH_BYTES:
+            yield batch
+            batch, carried = [], 0
+    if batch:
+        yield batch
 
 
 def _exit_with_parent(parent: int) -> None:
