@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import emlkit
 from emlkit.cli import main
 from emlkit.errors import InputError, StoreLockedError, UsageError
 from emlkit.index.indexer import index_paths
@@ -255,3 +256,30 @@ def _stored(db: Path) -> int:
         return int(rows(db, "SELECT count(*) FROM messages")[0][0])  # type: ignore[call-overload]
     except sqlite3.DatabaseError:
         return 0
+
+
+def test_indexing_the_shared_corpora_accounts_for_every_file(
+    corpora_root: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "corpora.db"
+    records = list(emlkit.iter_messages(corpora_root))
+    good = [m for m in records if m.failure is None]
+    summary = index_paths([corpora_root], db, jobs=2)
+    files = list(emlkit.iter_mail_files([corpora_root]))
+    assert summary.files_seen == len(files)
+    assert summary.files_indexed + summary.files_unchanged + summary.files_failed == len(files)
+    assert [(Path(f.path).name, f.kind) for f in summary.failed] == [
+        ("mail_outlook_1", "outlook-msg")
+    ]
+    distinct = {m.source.sha256 for m in good}
+    assert summary.messages_indexed == len(distinct)
+    assert summary.messages_indexed + summary.duplicates == len(good)
+    assert rows(db, "SELECT count(*) FROM messages WHERE carrier_id IS NULL") == [(len(distinct),)]
+    links = rows(db, "SELECT count(*) FROM message_files")
+    assert links == [(len({(m.source.sha256, m.source.path, m.source.offset) for m in good}),)]
+    again = index_paths([corpora_root], db, jobs=1)
+    assert (again.files_unchanged, again.files_indexed, again.messages_indexed) == (
+        len(files) - 1,
+        0,
+        0,
+    )
