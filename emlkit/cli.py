@@ -12,6 +12,7 @@ from typing import TextIO
 import click
 from rich.console import Console
 
+from emlkit.claims.case import case_summary, read_case
 from emlkit.errors import EmlkitError, UsageError
 from emlkit.index.export import FORMATS, export, export_file
 from emlkit.index.indexer import default_db_path, index_paths
@@ -314,3 +315,29 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+@main.group()
+def case() -> None:
+    """Case files: the letter, its numbered annexes and the claims they back."""
+
+
+@case.command(name="check")
+@click.argument(
+    "file", default="case.toml", type=click.Path(exists=True, dir_okay=False, readable=True)
+)
+def case_check(file: str) -> None:
+    """Check a case file (default: case.toml here) and print every problem with its line.
+
+    Problems go to stderr as FILE:LINE: error: message (or warning); on success a one-line
+    summary goes to stdout. Exits 1 when there are errors (warnings alone exit 0).
+    """
+    try:
+        found, problems = read_case(file)
+    except EmlkitError as error:
+        raise click.ClickException(str(error)) from error
+    for problem in problems:
+        click.echo(problem.format(file), err=True)
+    if found is None:
+        sys.exit(1)
+    click.echo(case_summary(file, found))

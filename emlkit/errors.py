@@ -24,6 +24,10 @@ class QueryError(UsageError):
     """A search query that cannot be parsed."""
 
 
+class CaseError(UsageError):
+    """A case file that cannot be used."""
+
+
 class StoreError(EmlkitError):
     """The index database cannot be used (written by a newer emlkit, damaged, misplaced)."""
 
