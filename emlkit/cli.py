@@ -32,6 +32,13 @@ from emlkit.render.senders import (
 )
 from emlkit.render.timeline import timeline_json, timeline_view
 
+_DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    envvar="EMLKIT_DB",
+    help="The index database (default: $EMLKIT_DB, else .emlkit/index.db here).",
+)
+
 
 def _stderr(line: str) -> None:
     click.echo(f"emlkit: {line}", err=True)
@@ -79,12 +86,7 @@ def parse(paths: Sequence[str], as_json: bool, body_lines: int) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    envvar="EMLKIT_DB",
-    help="The index database (default: $EMLKIT_DB, else .emlkit/index.db here).",
-)
+@_DB_OPTION
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores)."
 )
@@ -123,14 +125,6 @@ def _open_index(db: str | None) -> Store:
         return Store(path, readonly=True)
     except EmlkitError as error:
         raise click.ClickException(f"{error}; run `emlkit index PATH` first") from error
-
-
-_DB_OPTION = click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    envvar="EMLKIT_DB",
-    help="The index database (default: $EMLKIT_DB, else .emlkit/index.db here).",
-)
 
 
 @main.command(name="search")
