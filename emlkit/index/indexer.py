@@ -26,7 +26,7 @@ from emlkit.errors import InputError, StoreLockedError, UsageError
 from emlkit.index.annexes import annex_from_path
 from emlkit.index.derived import refresh_derived
 from emlkit.index.store import SearchColumns, Store, search_columns
-from emlkit.parse.files import iter_mail_files
+from emlkit.parse.files import iter_mail_paths
 from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk
 from emlkit.policy import Policy, default
 from emlkit.records import Message
@@ -145,14 +145,14 @@ class _Run:
 
     def execute(self) -> IndexSummary:
         # The roots are absolute, so every path found under them is too.
-        files = [p for p in iter_mail_files(self.roots) if str(p) not in self.own_files]
+        files = [p for p in iter_mail_paths(self.roots) if p not in self.own_files]
         self.summary.files_seen = len(files)
         run_id = self.store.add_run([str(root) for root in self.roots])
         self.store.db.execute("BEGIN IMMEDIATE")
         try:
-            todo = [path for path in files if self._needs_parsing(path)]
+            todo = [Path(path) for path in files if self._needs_parsing(path)]
             self._parse_and_store(todo, len(files))
-            seen = {str(path) for path in files}
+            seen = set(files)
             roots = [str(root) for root in self.roots]
             self.summary.missing = self.store.mark_missing(roots, seen)
             self.store.mark_seen(roots)
@@ -167,19 +167,19 @@ class _Run:
         self.store.finish_run(run_id, self.summary.as_dict())
         return self.summary
 
-    def _needs_parsing(self, path: Path) -> bool:
-        state = self.store.file_state(str(path))
+    def _needs_parsing(self, path: str) -> bool:
+        state = self.store.file_state(path)
         if state is None or state.status not in ("indexed", "failed"):
             return True
-        stat = path.stat()
+        stat = os.stat(path)
         if stat.st_size != state.size:
             return True
         if stat.st_mtime_ns != state.mtime_ns:
-            if _sha256_file(path) != state.sha256:
+            if _sha256_file(Path(path)) != state.sha256:
                 return True
             self.store.touch_file(state.id, stat.st_mtime_ns)  # same bytes, new mtime
         if state.status == "failed":  # still failed: report it again, every run
-            reason = FailedInput(str(path), None, state.failure_kind or "", state.failure or "")
+            reason = FailedInput(path, None, state.failure_kind or "", state.failure or "")
             self.summary.failed.append(reason)
             self.summary.files_failed += 1
         else:
