@@ -283,3 +283,17 @@ def test_indexing_the_shared_corpora_accounts_for_every_file(
         0,
         0,
     )
+
+
+def test_a_script_read_from_stdin_can_index_with_jobs(tmp_path: Path) -> None:
+    root = corpus(tmp_path, count=40)  # enough files for worker processes
+    script = (
+        "from emlkit.index.indexer import index_paths\n"
+        f"summary = index_paths([{str(root)!r}], {str(tmp_path / 'i.db')!r}, jobs=2)\n"
+        "print(summary.messages_indexed)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-"], input=script, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "40"

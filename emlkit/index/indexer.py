@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -291,7 +292,7 @@ def parse_batch(chunks: list[Chunk], policy: Policy) -> list[Parsed]:
 def _parsed(files: list[Path], jobs: int, policy: Policy) -> Iterator[tuple[Chunk, Parsed]]:
     """Every chunk of ``files`` with its record, in file order, parsed by ``jobs`` workers."""
     chunks = _chunks(files)
-    if jobs == 1 or len(files) < _MIN_FILES_FOR_WORKERS:
+    if jobs == 1 or len(files) < _MIN_FILES_FOR_WORKERS or not _can_spawn():
         for chunk in chunks:
             yield chunk, parse_for_index(chunk, policy)
         return
@@ -330,6 +331,13 @@ def _batches(chunks: Iterator[Chunk]) -> Iterator[list[Chunk]]:
             batch, carried = [], 0
     if batch:
         yield batch
+
+
+def _can_spawn() -> bool:
+    """Spawned workers re-import the main module by its path; a script read from standard
+    input (``python - < script.py``) has none, so such a run parses in one process."""
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    return main_file is None or os.path.exists(main_file)
 
 
 def _exit_with_parent(parent: int) -> None:
