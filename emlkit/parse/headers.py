@@ -50,13 +50,18 @@ def decode_raw_8bit(raw: str, name: str, context: HeaderContext) -> str:
     """Turn a value holding raw 8-bit bytes (as surrogate escapes) into text."""
     if not has_raw_8bit(raw):
         return raw
-    data = raw.encode("utf-8", "surrogateescape")
-    text, codec, replaced = decode_header_bytes(data, context.charset_hints)
-    detail = f"raw 8-bit bytes decoded as {codec}"
-    if replaced:
-        detail += f", {replaced} byte(s) replaced by U+FFFD"
-    context.defects.append(Defect(DefectKind.RAW_8BIT_HEADER, name, detail))
+    text, how = _guess_charset(raw.encode("utf-8", "surrogateescape"), context)
+    context.defects.append(Defect(DefectKind.RAW_8BIT_HEADER, name, f"raw 8-bit bytes {how}"))
     return text
+
+
+def _guess_charset(data: bytes, context: HeaderContext) -> tuple[str, str]:
+    """Header bytes of no known charset as text, and how: ``decoded as koi8-r, …``."""
+    text, codec, replaced = decode_header_bytes(data, context.charset_hints)
+    how = f"decoded as {codec}"
+    if replaced:
+        how += f", {replaced} byte(s) replaced by U+FFFD"
+    return text, how
 
 
 def decode_header(raw: str, name: str, context: HeaderContext) -> str:
@@ -126,10 +131,8 @@ def _decode_word_bytes(data: bytes, charset: str, name: str, context: HeaderCont
             return data.decode(codec)
         except UnicodeDecodeError:
             pass
-    text, used, replaced = decode_header_bytes(data, context.charset_hints)
-    detail = f"encoded-word charset {charset!r} could not decode it; used {used}"
-    if replaced:
-        detail += f", {replaced} byte(s) replaced by U+FFFD"
+    text, how = _guess_charset(data, context)
+    detail = f"encoded-word charset {charset!r} could not decode it; {how}"
     context.defects.append(Defect(DefectKind.MALFORMED_ENCODED_WORD, name, detail))
     return text
 
