@@ -13,9 +13,10 @@ import click
 from rich.console import Console
 
 from emlkit.claims.case import case_summary, read_case
+from emlkit.claims.indexing import index_case
 from emlkit.errors import EmlkitError, UsageError
 from emlkit.index.export import FORMATS, export, export_file
-from emlkit.index.indexer import default_db_path, index_paths
+from emlkit.index.indexer import default_db_path
 from emlkit.index.queries import SearchFilters, find_thread, search
 from emlkit.index.senders import correspondents, senders
 from emlkit.index.store import Store
@@ -92,8 +93,19 @@ def parse(paths: Sequence[str], as_json: bool, body_lines: int) -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--case",
+    "case_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The case file (default: a case.toml directly in a given folder).",
+)
 def index(
-    paths: Sequence[str], db: str | None, jobs: int | None, quiet: bool, as_json: bool
+    paths: Sequence[str],
+    db: str | None,
+    jobs: int | None,
+    quiet: bool,
+    as_json: bool,
+    case_file: str | None,
 ) -> None:
     """Index .eml and mbox files (or folders of them) into a SQLite database.
 
@@ -103,7 +115,7 @@ def index(
     errors = Console(stderr=True)
     try:
         with ProgressDisplay(errors, quiet=quiet or as_json) as display:
-            summary = index_paths(paths, db, jobs, progress=display.update)
+            summary, case = index_case(list(paths), db, jobs, display.update, case_file)
     except UsageError as error:
         raise click.UsageError(str(error)) from error
     except EmlkitError as error:
@@ -112,6 +124,8 @@ def index(
         click.echo(summary_json(summary))
     elif not quiet:
         Console(highlight=False).print(summary_view(summary))
+        if case is not None:
+            click.echo(f"case stored: {case_summary(case.path, case).removesuffix(': OK')}")
     for failure in summary.failed:
         where = failure.path if failure.index is None else f"{failure.path} #{failure.index}"
         _stderr(f"{where}: {failure.reason}")

@@ -91,6 +91,8 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
+AnnexRule = Callable[[str], int | None]
+"""Given a file's absolute path, its annex number, or None when the rule does not say."""
 
 
 def default_db_path() -> Path:
@@ -104,8 +106,14 @@ def index_paths(
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
     policy: Policy = default,
+    annex_of: AnnexRule | None = None,
+    finish: Callable[[Store], None] | None = None,
 ) -> IndexSummary:
     """Index the mail under ``paths`` into the database ``db``; see ``docs/indexing.md``.
+
+    ``annex_of`` names a file's annex (a case file's globs); where it gives None, the
+    annex is read from the path's folder names. ``finish`` writes more (a case file's
+    annexes and claims) in the run's last transaction, under its lock.
 
     :raises InputError: a path does not exist.
     :raises UsageError: the database would lie inside the corpus.
@@ -117,7 +125,8 @@ def index_paths(
     _refuse_inside_corpus(db_path, roots)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive_lock(db_path), Store(db_path) as store:
-        run = _Run(store, db_path, roots, jobs or os.cpu_count() or 1, progress, policy)
+        workers = jobs or os.cpu_count() or 1
+        run = _Run(store, db_path, roots, workers, progress, policy, annex_of, finish)
         return run.execute()
 
 
@@ -132,6 +141,8 @@ class _Run:
         jobs: int,
         progress: ProgressCallback | None,
         policy: Policy,
+        annex_of: AnnexRule | None = None,
+        finish: Callable[[Store], None] | None = None,
     ) -> None:
         self.store = store
         self.roots = roots
@@ -143,6 +154,8 @@ class _Run:
         self.started = time.monotonic()
         self.last_commit = self.started
         self.pending = 0
+        self.annex_of = annex_of
+        self.finish = finish
 
     def execute(self) -> IndexSummary:
         # The roots are absolute, so every path found under them is too.
@@ -157,6 +170,10 @@ class _Run:
             roots = [str(root) for root in self.roots]
             self.summary.missing = self.store.mark_missing(roots, seen)
             self.store.mark_seen(roots)
+            if self.annex_of is not None:  # a case file may name annexes of unchanged files
+                self.store.reassign_annexes(roots, self._annex)
+            if self.finish is not None:
+                self.finish(self.store)
             changed = bool(self.summary.files_indexed or self.summary.messages_removed)
             refresh_derived(self.store, changed)
             self.summary.threads = self.store.counts()["threads"]
@@ -218,10 +235,14 @@ class _Run:
             sha = first.source.sha256 if whole_file else _sha256_file(path)
         except OSError:
             pass  # parse_chunk records why the file cannot be read
-        annex = annex_from_path(absolute)
+        annex = self._annex(absolute)
         file_id = self.store.upsert_file(absolute, size, mtime, sha, annex)
         self.summary.messages_removed += self.store.forget_file_messages(file_id)
         return _OpenFile(path, file_id, annex)
+
+    def _annex(self, path: str) -> int | None:
+        ruled = self.annex_of(path) if self.annex_of is not None else None
+        return ruled if ruled is not None else annex_from_path(path)
 
     def _store_message(
         self, current: _OpenFile, chunk: Chunk, message: Message, columns: SearchColumns

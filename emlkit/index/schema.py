@@ -158,9 +158,33 @@ _002_SENDERS_AND_TIME = """
         );
 """
 
+_003_CASE = """
+        CREATE TABLE case_file (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            letter_title TEXT NOT NULL,
+            letter_date TEXT,
+            letter_path TEXT,
+            loaded_at TEXT NOT NULL
+        );
+        CREATE TABLE claims (
+            id TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            annexes TEXT NOT NULL,
+            terms TEXT NOT NULL,
+            quotes TEXT NOT NULL,
+            translations TEXT NOT NULL,
+            note TEXT NOT NULL
+        );
+        ALTER TABLE annexes ADD COLUMN paths TEXT NOT NULL DEFAULT '[]';
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "initial", _001_INITIAL),
     (2, "senders-and-time", _002_SENDERS_AND_TIME),
+    (3, "case", _003_CASE),
 )
 """Every migration, in the order it must run: (version, name, SQL script)."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -204,6 +204,35 @@ class Store:
                     self.db.execute("UPDATE files SET status = 'missing' WHERE id = ?", (file_id,))
                     missing.append(path)
         return missing
+
+    def reassign_annexes(self, roots: list[str], annex_of: Callable[[str], int | None]) -> int:
+        """Give every file under ``roots`` (and its messages) the annex ``annex_of`` names.
+
+        Returns how many files changed annex.
+        """
+        changed = 0
+        for root in roots:
+            prefix = root.rstrip("/") + "/"
+            rows = self.db.execute(
+                "SELECT id, path, annex FROM files WHERE path = ? OR substr(path, 1, ?) = ?",
+                (root, len(prefix), prefix),
+            ).fetchall()
+            for file_id, path, annex in rows:
+                wanted = annex_of(path)
+                if wanted != annex:
+                    self._set_annex(file_id, wanted)
+                    changed += 1
+        return changed
+
+    def _set_annex(self, file_id: int, annex: int | None) -> None:
+        self.db.execute("UPDATE files SET annex = ? WHERE id = ?", (annex, file_id))
+        self.db.execute(
+            "UPDATE messages SET annex = ? WHERE id IN (WITH RECURSIVE held(id) AS ("
+            " SELECT message_id FROM message_files WHERE file_id = ?"
+            " UNION SELECT m.id FROM messages m JOIN held ON m.carrier_id = held.id)"
+            " SELECT id FROM held)",
+            (annex, file_id),
+        )
 
     # Messages ------------------------------------------------------------------------------
 
