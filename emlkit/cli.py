@@ -14,6 +14,7 @@ from rich.console import Console
 
 from emlkit.claims.case import case_summary, read_case
 from emlkit.claims.indexing import index_case
+from emlkit.claims.quotes import verify_quotes
 from emlkit.errors import EmlkitError, UsageError
 from emlkit.index.export import FORMATS, export, export_file
 from emlkit.index.indexer import default_db_path
@@ -25,6 +26,7 @@ from emlkit.parse import iter_messages
 from emlkit.render import message_json, message_view
 from emlkit.render.browse import hits_json, hits_view, thread_json, thread_view
 from emlkit.render.indexing import ProgressDisplay, summary_json, summary_view
+from emlkit.render.quotes import quotes_json, quotes_view
 from emlkit.render.senders import (
     correspondents_json,
     correspondents_view,
@@ -349,3 +351,25 @@ def case_check(file: str) -> None:
     if found is None:
         sys.exit(1)
     click.echo(case_summary(file, found))
+
+
+@main.command(name="verify-quotes")
+@_DB_OPTION
+@click.option("--annex", type=int, help="Only the claims that cite this annex.")
+@click.option("--anywhere", is_flag=True, help="Look in the whole corpus, not the claims' annexes.")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON.")
+def verify_quotes_command(db: str | None, annex: int | None, anywhere: bool, as_json: bool) -> None:
+    """Check that every quote of the case stands verbatim in an email of its claim's annexes.
+
+    Exits 1 when any quote is not found (each is shown with the nearest passage).
+    """
+    with _open_index(db) as store:
+        checks = verify_quotes(store, annex, anywhere)
+    if as_json:
+        click.echo(quotes_json(checks))
+    else:
+        Console(highlight=False).print(quotes_view(checks))
+    if not checks and annex is None:
+        raise click.ClickException("no quotes in the index: index a folder with a case.toml")
+    if any(not check.found for check in checks):
+        sys.exit(1)

@@ -1,0 +1,189 @@
+"""Quote verification: does each quote of the letter stand, word for word, in an email?
+
+A quote is FOUND when, after normalising only what does not change meaning, it is a
+substring of a message's decoded text. The normalisation (:func:`normalize`) joins lines
+and collapses whitespace, drops ``>`` quote markers at line starts, maps typographic quotes
+and dashes to plain ones, reads ё as е and ignores letter case. Nothing else is forgiven: a
+changed, added or dropped word (a negation, a number, a name) or a change of word order
+gives NOT FOUND, with the nearest passage (rapidfuzz), its similarity and the words that
+differ, for a human to judge.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from emlkit.index.store import Store
+
+_QUOTE_MARKER = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
+_TRANSLATE = str.maketrans(
+    {
+        "«": '"', "»": '"', "„": '"', "“": '"', "”": '"', "‟": '"', "″": '"',
+        "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
+        "—": "-", "–": "-", "‒": "-", "―": "-", "−": "-", "‐": "-", "‑": "-",
+        "ё": "е", "Ё": "е", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+    }
+)  # fmt: skip
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalised text and, for each of its characters, the offset it came from."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that ``text[start:end]`` came from."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteCheck:
+    """The verdict on one quote: where it stands, or the nearest passage and what differs."""
+
+    claim: str
+    quote: str
+    status: str
+    """``found`` or ``not_found``."""
+    message_id: str | None
+    path: str | None
+    sha256: str | None
+    start: int | None
+    """Character offsets of the passage in the message's decoded text."""
+    end: int | None
+    source_text: str | None
+    """The passage exactly as it stands in the decoded text."""
+    similarity: float
+    """100 for a found quote; else rapidfuzz's score (0–100) of the nearest passage."""
+    differences: tuple[str, ...] = ()
+    """Words of the quote missing from the passage (``-word``) and added in it (``+word``)."""
+
+    @property
+    def found(self) -> bool:
+        """True when the quote stands in the message."""
+        return self.status == "found"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A message a quote may stand in."""
+
+    message_id: str
+    path: str | None
+    sha256: str
+    text: str
+
+
+def normalize(text: str) -> Normalized:
+    """The text with only meaning-preserving differences removed; see the module docstring."""
+    unmarked = _QUOTE_MARKER.sub(lambda m: " " * len(m.group()), text)
+    chars: list[str] = []
+    origin: list[int] = []
+    space = True
+    for index, char in enumerate(unmarked.translate(_TRANSLATE)):
+        if char.isspace():
+            if not space:
+                chars.append(" ")
+                origin.append(index)
+            space = True
+            continue
+        lower = char.lower()
+        chars.append(lower if len(lower) == 1 else char)
+        origin.append(index)
+        space = False
+    while chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    return Normalized("".join(chars), tuple(origin))
+
+
+def check_quote(claim: str, quote: str, candidates: Iterable[Candidate]) -> QuoteCheck:
+    """Look for ``quote`` in the candidates: the first exact (normalised) match, else the
+    nearest passage."""
+    wanted = normalize(quote).text
+    best: tuple[float, Candidate, Normalized, int, int] | None = None
+    for candidate in candidates:
+        body = normalize(candidate.text)
+        at = body.text.find(wanted) if wanted else -1
+        if at >= 0:
+            start, end = body.span(at, at + len(wanted))
+            return QuoteCheck(
+                claim, quote, "found", candidate.message_id, candidate.path, candidate.sha256,
+                start, end, candidate.text[start:end], 100.0,
+            )  # fmt: skip
+        if not body.text or not wanted:
+            continue
+        alignment = fuzz.partial_ratio_alignment(wanted, body.text)
+        if alignment is not None and (best is None or alignment.score > best[0]):
+            best = (alignment.score, candidate, body, alignment.dest_start, alignment.dest_end)
+    if best is None:
+        return QuoteCheck(claim, quote, "not_found", None, None, None, None, None, None, 0.0)
+    score, candidate, body, at, until = best
+    start, end = body.span(at, max(until, at + 1))
+    passage = candidate.text[start:end]
+    return QuoteCheck(
+        claim, quote, "not_found", candidate.message_id, candidate.path, candidate.sha256,
+        start, end, passage, round(score, 1), _differences(quote, passage),
+    )  # fmt: skip
+
+
+def verify_quotes(
+    store: Store, annex: int | None = None, anywhere: bool = False
+) -> list[QuoteCheck]:
+    """Check every quote of the case stored in the index (see ``docs/quotes.md``).
+
+    Each quote is looked for in the messages of its claim's annexes (all messages with
+    ``anywhere``); ``annex`` keeps only the claims that cite that annex.
+    """
+    results: list[QuoteCheck] = []
+    for claim, annexes, quotes in _claims(store):
+        if annex is not None and annex not in annexes:
+            continue
+        candidates = _candidates(store, None if anywhere else annexes)
+        results.extend(check_quote(claim, quote, candidates) for quote in quotes)
+    return results
+
+
+def _claims(store: Store) -> list[tuple[str, list[int], list[str]]]:
+    rows = store.db.execute("SELECT id, annexes, quotes FROM claims ORDER BY position")
+    return [(row[0], json.loads(row[1]), json.loads(row[2])) for row in rows]
+
+
+def _candidates(store: Store, annexes: list[int] | None) -> list[Candidate]:
+    sql = (
+        "SELECT m.message_id, (SELECT f.path FROM message_files mf JOIN files f"
+        " ON f.id = mf.file_id WHERE mf.message_id = coalesce(m.carrier_id, m.id)"
+        " ORDER BY f.path LIMIT 1), m.sha256, m.text FROM messages m"
+    )
+    if annexes is None:
+        rows = store.db.execute(sql + " ORDER BY m.date_utc, m.id")
+    else:
+        marks = ",".join("?" * len(annexes))
+        rows = store.db.execute(
+            sql + f" WHERE m.annex IN ({marks}) ORDER BY m.date_utc, m.id", annexes
+        )
+    return [Candidate(*row) for row in rows]
+
+
+def _differences(quote: str, passage: str) -> tuple[str, ...]:
+    """Words of the quote not in the passage (``-``) and of the passage not in the quote
+    (``+``), compared as normalised but shown as written."""
+    said, found = _WORD.findall(quote), _WORD.findall(passage)
+    matcher = difflib.SequenceMatcher(
+        a=[normalize(w).text for w in said], b=[normalize(w).text for w in found], autojunk=False
+    )
+    changes: list[str] = []
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            changes.extend(f"-{word}" for word in said[a0:a1])
+        if tag in ("insert", "replace"):
+            changes.extend(f"+{word}" for word in found[b0:b1])
+    return tuple(changes)

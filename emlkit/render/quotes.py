@@ -1,0 +1,49 @@
+"""Showing quote verification: each quote FOUND with its source, or NOT FOUND with the
+nearest passage and the words that differ."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from emlkit.claims.quotes import QuoteCheck
+
+
+def quotes_json(checks: list[QuoteCheck]) -> str:
+    """The verdicts as a JSON array (keys documented in ``docs/quotes.md``)."""
+    rows = [{**asdict(check), "differences": list(check.differences)} for check in checks]
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def quotes_view(checks: list[QuoteCheck]) -> RenderableType:
+    """One block per quote: the verdict, the quote, and its source or nearest passage."""
+    if not checks:
+        return Text("no quotes to verify", style="dim")
+    blocks: list[RenderableType] = []
+    for check in checks:
+        verdict = Text()
+        if check.found:
+            verdict.append("FOUND    ", style="bold green")
+        else:
+            verdict.append("NOT FOUND", style="bold red")
+        verdict.append(f"  {check.claim}  ")
+        verdict.append(f"«{check.quote}»")
+        blocks.append(verdict)
+        if check.path is not None:
+            where = Text(f"    {check.path}  sha256 {check.sha256 or ''}", style="dim")
+            where.append(f"\n    <{check.message_id}>  characters {check.start}–{check.end}")
+            blocks.append(where)
+        if check.source_text is not None:
+            label = "source" if check.found else f"nearest ({check.similarity:.0f}%)"
+            passage = Text(f"    {label}: ", style="cyan")
+            passage.append(" ".join(check.source_text.split()))
+            blocks.append(passage)
+        if check.differences:
+            blocks.append(Text("    differs: " + " ".join(check.differences), style="yellow"))
+        blocks.append(Text(""))
+    found = sum(1 for check in checks if check.found)
+    blocks.append(Text(f"{found} of {len(checks)} quotes found", style="bold"))
+    return Group(*blocks)

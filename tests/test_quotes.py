@@ -1,0 +1,144 @@
+"""Quote verification: FOUND however the source wrapped or encoded the quote, and NOT FOUND
+for any change of meaning (a word, a negation, a number, a name, the word order)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import quopri
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import emlkit
+from emlkit.claims.indexing import index_case
+from emlkit.claims.quotes import Candidate, check_quote, normalize, verify_quotes
+from emlkit.cli import main
+from emlkit.index.store import Store
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+QUOTE = "При досмотре у Сафонова должен быть обнаружен пистолет, остальное — дело техники."
+BODY = (
+    "Коллеги,\n\nпо итогам совещания: при досмотре у Сафонова должен быть\n"
+    "обнаружен пистолет, остальное - дело техники. Обвинение готовим заранее.\n"
+)
+
+
+def candidate(text: str) -> Candidate:
+    return Candidate("q@zar.test", "/evidence/q.eml", "0" * 64, text)
+
+
+def message(payload: bytes, charset: str, encoding: str, subtype: str = "plain") -> bytes:
+    head = (
+        f"From: a@zar.test\nSubject: x\nMessage-ID: <q@zar.test>\n"
+        f"Content-Type: text/{subtype}; charset={charset}\n"
+        f"Content-Transfer-Encoding: {encoding}\n\n"
+    )
+    return head.encode() + payload
+
+
+def test_normalize_keeps_a_map_back_to_the_original_text() -> None:
+    text = "> Первая  строка\n> «вторая» — Ёлка"
+    normalized = normalize(text)
+    assert normalized.text == 'первая строка "вторая" - елка'
+    start = normalized.text.index("вторая")
+    begin, end = normalized.span(start, start + len("вторая"))
+    assert text[begin:end] == "вторая"
+
+
+def test_a_true_quote_is_found_in_rewrapped_text_with_its_exact_place() -> None:
+    result = check_quote("C4", QUOTE, [candidate(BODY)])
+    assert result.found and result.similarity == 100.0
+    assert result.start is not None and result.end is not None
+    assert BODY[result.start : result.end] == result.source_text
+    assert result.source_text.startswith("при досмотре") and result.source_text.endswith("техники.")
+
+
+def test_a_quote_in_quoted_reply_lines_is_found() -> None:
+    quoted = "".join(f"> {line}\n" for line in BODY.splitlines())
+    assert check_quote("C4", QUOTE, [candidate(quoted)]).found
+
+
+@pytest.mark.parametrize(
+    ("changed", "difference"),
+    [
+        (QUOTE.replace("пистолет", "нож"), "-нож"),  # a changed word
+        (QUOTE.replace("должен быть", "не должен быть"), "-не"),  # an added negation
+        (QUOTE.replace("Сафонова", "Сафронова"), "-Сафронова"),  # a changed name
+        ("Обвинение готовим заранее по статье 222.", "-222"),  # an added number
+        ("остальное — дело техники, пистолет обнаружен", None),  # the word order
+    ],
+)
+def test_any_change_of_meaning_is_not_found(changed: str, difference: str | None) -> None:
+    result = check_quote("C4", changed, [candidate(BODY)])
+    assert not result.found
+    assert result.source_text and result.similarity < 100
+    if difference is not None:
+        assert difference in result.differences
+
+
+def test_a_dropped_negation_is_not_found() -> None:
+    body = "Оснований для принятия мер прокурорского реагирования не усматривается."
+    quote = "Оснований для принятия мер прокурорского реагирования усматривается."
+    result = check_quote("C8", quote, [candidate(body)])
+    assert not result.found and "+не" in result.differences
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        message(quopri.encodestring(BODY.encode("utf-8")), "utf-8", "quoted-printable"),
+        message(base64.encodebytes(BODY.encode("utf-8")), "utf-8", "base64"),
+        message(BODY.encode("koi8-r"), "koi8-r", "8bit"),
+        message(BODY.encode("cp1251"), "windows-1251", "8bit"),
+        message(BODY.encode("koi8-r"), "windows-1251", "8bit"),  # a wrong label
+        message(
+            ("<html><body><p>" + BODY.replace("\n", "<br>") + "</p></body></html>").encode(),
+            "utf-8",
+            "8bit",
+            "html",
+        ),
+    ],
+    ids=["quoted-printable", "base64", "koi8-r", "windows-1251", "mislabelled", "html-only"],
+)
+def test_a_true_quote_is_found_however_the_source_encoded_it(data: bytes) -> None:
+    parsed = emlkit.parse_bytes(data)
+    assert check_quote("C4", QUOTE, [candidate(parsed.text)]).found
+
+
+@pytest.fixture(scope="module")
+def samples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("quotes") / "index.db"
+    index_case([SAMPLES], db, jobs=1)
+    return db
+
+
+def test_every_quote_of_the_sample_case_is_found(samples_db: Path) -> None:
+    with Store(samples_db, readonly=True) as store:
+        results = verify_quotes(store)
+        only_annex_7 = verify_quotes(store, annex=7)
+    assert len(results) == 14 and all(r.found for r in results)
+    assert {r.claim for r in only_annex_7} == {"C7"}
+    for result in results:
+        assert result.path is not None and result.start is not None and result.end is not None
+        text = emlkit.parse_file(result.path).text
+        assert text[result.start : result.end] == result.source_text
+
+
+def test_verify_quotes_cli_exit_codes_and_json(samples_db: Path, tmp_path: Path) -> None:
+    ok = CliRunner().invoke(main, ["verify-quotes", "--db", str(samples_db), "--json"])
+    assert ok.exit_code == 0, ok.output
+    rows = json.loads(ok.stdout)
+    keys = {"claim", "quote", "status", "message_id", "path", "sha256", "start", "end"}
+    assert keys | {"source_text", "similarity"} <= set(rows[0])
+    case = (SAMPLES / "case.toml").read_text(encoding="utf-8")
+    edited = tmp_path / "case.toml"
+    edited.write_text(case.replace("letter.md", "../samples/letter.md").replace(
+        "с пистолетом вопрос решу сам", "с пистолетом вопрос не решу сам"
+    ), encoding="utf-8")  # fmt: skip
+    db = tmp_path / "edited.db"
+    index_case([SAMPLES], db, jobs=1, case_file=edited)
+    bad = CliRunner().invoke(main, ["verify-quotes", "--db", str(db)])
+    assert bad.exit_code == 1
+    assert "NOT FOUND" in bad.output and "13 of 14 quotes found" in bad.output
