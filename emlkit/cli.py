@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 
 from emlkit.claims.case import case_summary, read_case
+from emlkit.claims.excerpts import annex_excerpts
 from emlkit.claims.indexing import index_case
 from emlkit.claims.quotes import verify_quotes
 from emlkit.errors import EmlkitError, UsageError
@@ -25,6 +26,7 @@ from emlkit.index.timeline import PERIODS, TimelineFilters, timeline
 from emlkit.parse import iter_messages
 from emlkit.render import message_json, message_view
 from emlkit.render.browse import hits_json, hits_view, thread_json, thread_view
+from emlkit.render.excerpts import excerpts_json, excerpts_view
 from emlkit.render.indexing import ProgressDisplay, summary_json, summary_view
 from emlkit.render.quotes import quotes_json, quotes_view
 from emlkit.render.senders import (
@@ -373,3 +375,40 @@ def verify_quotes_command(db: str | None, annex: int | None, anywhere: bool, as_
         raise click.ClickException("no quotes in the index: index a folder with a case.toml")
     if any(not check.found for check in checks):
         sys.exit(1)
+
+
+@main.command(name="excerpt")
+@_DB_OPTION
+@click.option("--annex", type=int, required=True, help="The annex to report on.")
+@click.option("--claim", help="Only this claim (by id).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["terminal", "json"]),
+    default="terminal",
+    show_default=True,
+)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
+def excerpt_command(
+    db: str | None, annex: int, claim: str | None, output_format: str, output: str | None
+) -> None:
+    """Each message of an annex, in thread and date order, with the passages that support
+    the claims tied to the annex (or, with no claims, the message's own text)."""
+    with _open_index(db) as store:
+        claims, found = annex_excerpts(store, annex, claim)
+    if not found:
+        raise click.ClickException(f"no messages in annex {annex}")
+    if output_format == "json":
+        rendered = excerpts_json(annex, claims, found)
+        if output:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(rendered + "\n")
+        else:
+            click.echo(rendered)
+        return
+    view = excerpts_view(annex, claims, found)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            Console(file=handle, width=100, highlight=False).print(view)
+    else:
+        Console(highlight=False).print(view)

@@ -11,13 +11,16 @@ attribution of that quote.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from emlkit.claims.quoted import split_quoted
+from emlkit.claims.case import Claim
+from emlkit.claims.quoted import own_text, split_quoted
 from emlkit.claims.quotes import Candidate, check_quote
 from emlkit.errors import QueryError
+from emlkit.index.store import Store
 from emlkit.index.text import Term, highlight_terms, match_spans
 
 _PARAGRAPH = re.compile(r"[^\s>](?:.|\n(?![ \t>]*\n))*")  # ends at a blank (or ">") line
@@ -117,3 +120,116 @@ def _rstrip(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1].isspace():
         end -= 1
     return end
+
+
+@dataclass(frozen=True, slots=True)
+class MessageHeader:
+    """The compact header an excerpt report shows for a message, with its provenance."""
+
+    message_id: str
+    date: str | None
+    sender: str
+    to: tuple[str, ...]
+    subject: str
+    path: str | None
+    sha256: str
+    defects: tuple[str, ...]
+    """The kinds of defect found in the message (badges)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MessageExcerpts:
+    """One message of an annex and what it gives: excerpts, or its own text when no claim
+    asks anything of the annex."""
+
+    header: MessageHeader
+    excerpts: tuple[Excerpt, ...]
+    own_text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimText:
+    """A claim as the report names it."""
+
+    id: str
+    text: str
+
+
+_OWN_TEXT_CHARS = 600
+
+
+def annex_excerpts(
+    store: Store, annex: int, claim: str | None = None
+) -> tuple[list[ClaimText], list[MessageExcerpts]]:
+    """The claims tied to ``annex`` (or just ``claim``) and, for each message of the annex
+    in thread and date order, the excerpts that support them."""
+    claims = _annex_claims(store, annex, claim)
+    found: list[MessageExcerpts] = []
+    for row in store.db.execute(_ANNEX_MESSAGES, (annex,)).fetchall():
+        header = _header(store, row)
+        text = str(row[7])
+        if not claims:
+            found.append(MessageExcerpts(header, (), _trimmed(own_text(text))))
+            continue
+        excerpts = [
+            excerpt
+            for item in claims
+            for excerpt in find_excerpts(text, item.id, item.terms, item.quotes)
+        ]
+        found.append(MessageExcerpts(header, tuple(excerpts), None))
+    return [ClaimText(c.id, c.text) for c in claims], found
+
+
+_ANNEX_MESSAGES = (
+    "SELECT m.id, m.message_id, m.date, coalesce(m.from_name, ''), coalesce(m.from_address, ''),"
+    " m.subject, m.sha256, m.text,"
+    " (SELECT f.path FROM message_files mf JOIN files f ON f.id = mf.file_id"
+    "  WHERE mf.message_id = coalesce(m.carrier_id, m.id) ORDER BY f.path LIMIT 1)"
+    " FROM messages m WHERE m.annex = ?"
+    " ORDER BY (SELECT min(t.date_utc) FROM messages t WHERE t.thread_id = m.thread_id),"
+    " m.thread_id, m.thread_depth, m.date_utc, m.id"
+)
+
+
+def _annex_claims(store: Store, annex: int, claim: str | None) -> list[Claim]:
+    rows = store.db.execute(
+        "SELECT id, text, annexes, terms, quotes FROM claims ORDER BY position"
+    ).fetchall()
+    claims = [
+        Claim(row[0], row[1], tuple(json.loads(row[2])), tuple(json.loads(row[3])),
+              tuple(json.loads(row[4])))
+        for row in rows
+    ]  # fmt: skip
+    if claim is not None:
+        return [c for c in claims if c.id == claim]
+    return [c for c in claims if annex in c.annexes]
+
+
+def _header(store: Store, row: tuple[object, ...]) -> MessageHeader:
+    key = row[0]
+    to = tuple(
+        f"{name} <{address}>" if name else str(address)
+        for name, address in store.db.execute(
+            "SELECT name, address FROM addresses WHERE message_id = ? AND role = 'to'"
+            " ORDER BY position",
+            (key,),
+        )
+    )
+    kinds = tuple(
+        str(kind)
+        for (kind,) in store.db.execute(
+            "SELECT DISTINCT kind FROM defects WHERE message_id = ? ORDER BY kind", (key,)
+        )
+    )
+    name, address = str(row[3]), str(row[4])
+    sender = f"{name} <{address}>" if name and address else name or address
+    path = None if row[8] is None else str(row[8])
+    date = None if row[2] is None else str(row[2])
+    return MessageHeader(str(row[1]), date, sender, to, str(row[5]), path, str(row[6]), kinds)
+
+
+def _trimmed(text: str) -> str:
+    if len(text) <= _OWN_TEXT_CHARS:
+        return text
+    cut = text.rfind(" ", 0, _OWN_TEXT_CHARS)
+    return text[: cut if cut > 0 else _OWN_TEXT_CHARS].rstrip() + " …"
