@@ -20,7 +20,7 @@ from emlkit.claims.case import Claim
 from emlkit.claims.quoted import own_text, split_quoted
 from emlkit.claims.quotes import Candidate, check_quote
 from emlkit.errors import QueryError
-from emlkit.index.store import Store
+from emlkit.index.store import FIRST_PATH, Store
 from emlkit.index.text import Term, highlight_terms, match_spans
 
 _PARAGRAPH = re.compile(r"[^\s>](?:.|\n(?![ \t>]*\n))*")  # ends at a blank (or ">") line
@@ -182,9 +182,7 @@ def annex_excerpts(
 
 _ANNEX_MESSAGES = (
     "SELECT m.id, m.message_id, m.date, coalesce(m.from_name, ''), coalesce(m.from_address, ''),"
-    " m.subject, m.sha256, m.text,"
-    " (SELECT f.path FROM message_files mf JOIN files f ON f.id = mf.file_id"
-    "  WHERE mf.message_id = coalesce(m.carrier_id, m.id) ORDER BY f.path LIMIT 1)"
+    f" m.subject, m.sha256, m.text, {FIRST_PATH}"
     " FROM messages m WHERE m.annex = ?"
     " ORDER BY (SELECT min(t.date_utc) FROM messages t WHERE t.thread_id = m.thread_id),"
     " m.thread_id, m.thread_depth, m.date_utc, m.id"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from emlkit.index.store import Store
+from emlkit.index.store import FIRST_PATH, Store
 
 _QUOTE_MARKER = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
 _TRANSLATE = str.maketrans(
@@ -158,11 +158,7 @@ def _claims(store: Store) -> list[tuple[str, list[int], list[str]]]:
 
 
 def _candidates(store: Store, annexes: list[int] | None) -> list[Candidate]:
-    sql = (
-        "SELECT m.message_id, (SELECT f.path FROM message_files mf JOIN files f"
-        " ON f.id = mf.file_id WHERE mf.message_id = coalesce(m.carrier_id, m.id)"
-        " ORDER BY f.path LIMIT 1), m.sha256, m.text FROM messages m"
-    )
+    sql = f"SELECT m.message_id, {FIRST_PATH}, m.sha256, m.text FROM messages m"
     if annexes is None:
         rows = store.db.execute(sql + " ORDER BY m.date_utc, m.id")
     else:

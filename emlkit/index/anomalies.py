@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from emlkit.index.queries import MessageSummary
+from emlkit.index.queries import SUMMARY_COLUMNS, MessageSummary
 from emlkit.index.store import Store
 
 __all__ = [
@@ -166,16 +166,6 @@ def _insert(store: Store, batch: list[tuple[int, str, str, float | None]]) -> in
     count = len(batch)
     batch.clear()
     return count
-
-
-SUMMARY_COLUMNS = (
-    "m.id, m.message_id, m.date, m.date_utc, coalesce(m.from_name, ''),"
-    " coalesce(m.from_address, ''), m.subject, m.annex, m.thread_id,"
-    " (SELECT f.path FROM message_files mf JOIN files f ON f.id = mf.file_id"
-    "  WHERE mf.message_id = coalesce(m.carrier_id, m.id) ORDER BY f.path LIMIT 1),"
-    " m.sha256"
-)
-"""The columns of a :class:`MessageSummary`, selected from ``messages m``."""
 
 
 def message_anomalies(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from emlkit.errors import QueryError, UsageError
-from emlkit.index.store import Store
+from emlkit.index.store import FIRST_PATH, Store
 from emlkit.index.text import match_expression, snippet
 from emlkit.index.threading import Thread, thread_tree
 
@@ -60,13 +60,11 @@ class SearchFilters:
     thread: str | None = None
 
 
-_SUMMARY_COLUMNS = (
+SUMMARY_COLUMNS = (
     "m.id, m.message_id, m.date, m.date_utc, coalesce(m.from_name, ''),"
-    " coalesce(m.from_address, ''), m.subject, m.annex, m.thread_id,"
-    " (SELECT f.path FROM message_files mf JOIN files f ON f.id = mf.file_id"
-    "  WHERE mf.message_id = coalesce(m.carrier_id, m.id) ORDER BY f.path LIMIT 1),"
-    " m.sha256"
+    f" coalesce(m.from_address, ''), m.subject, m.annex, m.thread_id, {FIRST_PATH}, m.sha256"
 )
+"""The columns of a :class:`MessageSummary`, selected from ``messages m``."""
 
 
 def search(
@@ -82,7 +80,7 @@ def search(
     # `messages` first costs more than the ranking itself for common words.
     inner_limit = "" if where else " ORDER BY score LIMIT ?"
     sql = (
-        f"SELECT {_SUMMARY_COLUMNS}, hits.score FROM messages m"
+        f"SELECT {SUMMARY_COLUMNS}, hits.score FROM messages m"
         " JOIN (SELECT rowid, bm25(messages_fts) AS score FROM messages_fts"
         f" WHERE messages_fts MATCH ?{inner_limit}) AS hits ON hits.rowid = m.id"
         f"{where} ORDER BY hits.score, m.date_utc LIMIT ?"
@@ -110,7 +108,7 @@ def find_thread(store: Store, ident: str) -> tuple[Thread, dict[str, MessageSumm
     :raises UsageError: no thread or message has that id.
     """
     thread_id = _thread_id_of(store, ident)
-    query = f"SELECT {_SUMMARY_COLUMNS} FROM messages m WHERE m.thread_id = ?"
+    query = f"SELECT {SUMMARY_COLUMNS} FROM messages m WHERE m.thread_id = ?"
     summaries = {str(row[0]): MessageSummary(*row) for row in store.db.execute(query, (thread_id,))}
     inputs = store.thread_inputs(thread_id)
     trees = thread_tree(inputs)

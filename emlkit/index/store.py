@@ -26,6 +26,20 @@ from emlkit.records import Address, Message, charset_dict, hop_dict
 
 _ROLES = ("from", "sender", "reply_to", "to", "cc", "bcc")
 
+FIRST_PATH = (
+    "(SELECT f.path FROM message_files mf JOIN files f ON f.id = mf.file_id"
+    " WHERE mf.message_id = coalesce(m.carrier_id, m.id) ORDER BY f.path LIMIT 1)"
+)
+"""SQL for the first path that holds message ``m`` (a forwarded message: its carrier's)."""
+
+_UNDER_ROOT = "(path = ? OR substr(path, 1, ?) = ?)"
+
+
+def _under_root(root: str) -> tuple[str, int, str]:
+    """The parameters of :data:`_UNDER_ROOT`: the root itself, or any path below it."""
+    prefix = root.rstrip("/") + "/"
+    return root, len(prefix), prefix
+
 
 @dataclass(frozen=True, slots=True)
 class FileState:
@@ -159,11 +173,9 @@ class Store:
         """Stamp every file under ``roots`` that is not missing as seen by this run."""
         stamp = now()
         for root in roots:
-            prefix = root.rstrip("/") + "/"
             self.db.execute(
-                "UPDATE files SET last_seen = ? WHERE status != 'missing'"
-                " AND (path = ? OR substr(path, 1, ?) = ?)",
-                (stamp, root, len(prefix), prefix),
+                f"UPDATE files SET last_seen = ? WHERE status != 'missing' AND {_UNDER_ROOT}",
+                (stamp, *_under_root(root)),
             )
 
     def forget_file_messages(self, file_id: int) -> int:
@@ -193,11 +205,9 @@ class Store:
         """Mark files under ``roots`` that were not seen as missing; return their paths."""
         missing: list[str] = []
         for root in roots:
-            prefix = root.rstrip("/") + "/"
             rows = self.db.execute(
-                "SELECT id, path FROM files WHERE status != 'missing'"
-                " AND (path = ? OR substr(path, 1, ?) = ?)",
-                (root, len(prefix), prefix),
+                f"SELECT id, path FROM files WHERE status != 'missing' AND {_UNDER_ROOT}",
+                _under_root(root),
             ).fetchall()
             for file_id, path in rows:
                 if path not in seen:
@@ -212,10 +222,8 @@ class Store:
         """
         changed = 0
         for root in roots:
-            prefix = root.rstrip("/") + "/"
             rows = self.db.execute(
-                "SELECT id, path, annex FROM files WHERE path = ? OR substr(path, 1, ?) = ?",
-                (root, len(prefix), prefix),
+                f"SELECT id, path, annex FROM files WHERE {_UNDER_ROOT}", _under_root(root)
             ).fetchall()
             for file_id, path, annex in rows:
                 wanted = annex_of(path)
