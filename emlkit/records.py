@@ -106,6 +106,12 @@ class Address:
     name: str
     address: str
 
+    def label(self) -> str:
+        """``Name <address>``, or whichever of the two is there."""
+        if self.name and self.address:
+            return f"{self.name} <{self.address}>"
+        return self.name or self.address
+
 
 @dataclass(frozen=True, slots=True)
 class MessageDate:

@@ -22,6 +22,7 @@ from emlkit.claims.quotes import Candidate, check_quote
 from emlkit.errors import QueryError
 from emlkit.index.store import FIRST_PATH, Store
 from emlkit.index.text import Term, highlight_terms, match_spans
+from emlkit.records import Address
 
 _PARAGRAPH = re.compile(r"[^\s>](?:.|\n(?![ \t>]*\n))*")  # ends at a blank (or ">") line
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«(]?[A-ZА-ЯЁ0-9])")
@@ -206,7 +207,7 @@ def _annex_claims(store: Store, annex: int, claim: str | None) -> list[Claim]:
 def _header(store: Store, row: tuple[object, ...]) -> MessageHeader:
     key = row[0]
     to = tuple(
-        f"{name} <{address}>" if name else str(address)
+        Address(str(name), str(address)).label()
         for name, address in store.db.execute(
             "SELECT name, address FROM addresses WHERE message_id = ? AND role = 'to'"
             " ORDER BY position",
@@ -219,8 +220,7 @@ def _header(store: Store, row: tuple[object, ...]) -> MessageHeader:
             "SELECT DISTINCT kind FROM defects WHERE message_id = ? ORDER BY kind", (key,)
         )
     )
-    name, address = str(row[3]), str(row[4])
-    sender = f"{name} <{address}>" if name and address else name or address
+    sender = Address(str(row[3]), str(row[4])).label()
     path = None if row[8] is None else str(row[8])
     date = None if row[2] is None else str(row[2])
     return MessageHeader(str(row[1]), date, sender, to, str(row[5]), path, str(row[6]), kinds)

@@ -12,6 +12,7 @@ from rich.tree import Tree
 
 from emlkit.index.queries import MessageSummary, SearchHit
 from emlkit.index.threading import Thread, ThreadNode
+from emlkit.records import Address
 
 _MATCH = "bold black on yellow"
 
@@ -96,9 +97,7 @@ def _headline(number: int, message: MessageSummary) -> Text:
 
 
 def _sender(message: MessageSummary) -> str:
-    if message.from_name and message.from_address:
-        return f"{message.from_name} <{message.from_address}>"
-    return message.from_name or message.from_address or "(no sender)"
+    return Address(message.from_name, message.from_address).label() or "(no sender)"
 
 
 def _hit_dict(hit: SearchHit) -> dict[str, Any]:

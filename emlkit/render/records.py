@@ -77,7 +77,7 @@ def _summary(message: Message) -> Table:
 
 
 def _addresses(addresses: tuple[Address, ...]) -> str:
-    return ", ".join(f"{a.name} <{a.address}>" if a.name else a.address for a in addresses)
+    return ", ".join(address.label() for address in addresses)
 
 
 def _charsets(message: Message) -> str:

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from emlkit.index.anomalies import MessageAnomaly
 from emlkit.index.timeline import Timeline
+from emlkit.records import Address
 
 __all__ = ["timeline_json", "timeline_view"]
 
@@ -68,9 +69,7 @@ def _anomaly(item: MessageAnomaly) -> Text:
     line = Text("  ")
     line.append(message.date or "no date", style="cyan")
     line.append("  ")
-    sender = message.from_name or message.from_address or "(no sender)"
-    if message.from_name and message.from_address:
-        sender = f"{message.from_name} <{message.from_address}>"
+    sender = Address(message.from_name, message.from_address).label() or "(no sender)"
     line.append(sender, style="green")
     line.append("  ")
     line.append(message.subject or "(no subject)")
