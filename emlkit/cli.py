@@ -10,12 +10,13 @@ from datetime import datetime
 from typing import TextIO
 
 import click
-from rich.console import Console
+from rich.console import Console, RenderableType
 
 from emlkit.claims.case import case_summary, read_case
 from emlkit.claims.excerpts import annex_excerpts
 from emlkit.claims.indexing import index_case
 from emlkit.claims.quotes import verify_quotes
+from emlkit.claims.report import BEST_EXCERPTS, build_report
 from emlkit.errors import EmlkitError, UsageError
 from emlkit.index.export import FORMATS, export, export_file
 from emlkit.index.indexer import default_db_path
@@ -26,9 +27,16 @@ from emlkit.index.timeline import PERIODS, TimelineFilters, timeline
 from emlkit.parse import iter_messages
 from emlkit.render import message_json, message_view
 from emlkit.render.browse import hits_json, hits_view, thread_json, thread_view
-from emlkit.render.excerpts import excerpts_json, excerpts_view
+from emlkit.render.excerpts import (
+    excerpts_html,
+    excerpts_json,
+    excerpts_markdown,
+    excerpts_view,
+)
 from emlkit.render.indexing import ProgressDisplay, summary_json, summary_view
+from emlkit.render.markup import plain_text
 from emlkit.render.quotes import quotes_json, quotes_view
+from emlkit.render.report import report_html, report_json, report_markdown, report_view
 from emlkit.render.senders import (
     correspondents_json,
     correspondents_view,
@@ -377,18 +385,46 @@ def verify_quotes_command(db: str | None, annex: int | None, anywhere: bool, as_
         sys.exit(1)
 
 
+_OUTPUT_FORMATS = ("terminal", "markdown", "html", "json")
+_FORMAT_OPTION = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(_OUTPUT_FORMATS),
+    default="terminal",
+    show_default=True,
+    help="A terminal view, Markdown, one self-contained HTML page, or JSON.",
+)
+_OUTPUT_OPTION = click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE, not stdout."
+)
+_FILE_WIDTH = 100  # the terminal view written to a file: a fixed width, no colour
+
+
+def _emit(rendered: str | RenderableType, output: str | None) -> None:
+    """Print a rendered document (text, or a rich view) to stdout or write it to a file."""
+    try:
+        if output is None:
+            if isinstance(rendered, str):
+                click.echo(rendered, nl=not rendered.endswith("\n"))
+            else:
+                Console(highlight=False).print(rendered)
+            return
+        with open(output, "w", encoding="utf-8") as handle:
+            if isinstance(rendered, str):
+                handle.write(rendered if rendered.endswith("\n") else rendered + "\n")
+            else:
+                handle.write(plain_text(rendered, _FILE_WIDTH))
+    except OSError as error:
+        raise click.ClickException(f"{output}: {error.strerror}") from error
+    _stderr(f"written to {output}")
+
+
 @main.command(name="excerpt")
 @_DB_OPTION
 @click.option("--annex", type=int, required=True, help="The annex to report on.")
 @click.option("--claim", help="Only this claim (by id).")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["terminal", "json"]),
-    default="terminal",
-    show_default=True,
-)
-@click.option("--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
+@_FORMAT_OPTION
+@_OUTPUT_OPTION
 def excerpt_command(
     db: str | None, annex: int, claim: str | None, output_format: str, output: str | None
 ) -> None:
@@ -398,17 +434,42 @@ def excerpt_command(
         claims, found = annex_excerpts(store, annex, claim)
     if not found:
         raise click.ClickException(f"no messages in annex {annex}")
-    if output_format == "json":
-        rendered = excerpts_json(annex, claims, found)
-        if output:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(rendered + "\n")
-        else:
-            click.echo(rendered)
-        return
-    view = excerpts_view(annex, claims, found)
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            Console(file=handle, width=100, highlight=False).print(view)
-    else:
-        Console(highlight=False).print(view)
+    renderers = {
+        "terminal": excerpts_view,
+        "markdown": excerpts_markdown,
+        "html": excerpts_html,
+        "json": excerpts_json,
+    }
+    _emit(renderers[output_format](annex, claims, found), output)
+
+
+@main.command(name="report")
+@_DB_OPTION
+@_FORMAT_OPTION
+@_OUTPUT_OPTION
+@click.option(
+    "--best",
+    default=BEST_EXCERPTS,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Excerpts shown per claim, best first.",
+)
+def report_command(db: str | None, output_format: str, output: str | None, best: int) -> None:
+    """The whole case: each claim with its verified quotes and best excerpts, the provenance
+    of every message cited, and each annex with its messages and key quotes.
+
+    The quotes are verified as `emlkit verify-quotes` does; the report is written even when
+    some are not found (it says so), so check them with `verify-quotes` in scripts.
+    """
+    with _open_index(db) as store:
+        try:
+            built = build_report(store, best)
+        except EmlkitError as error:
+            raise click.ClickException(str(error)) from error
+    renderers = {
+        "terminal": report_view,
+        "markdown": report_markdown,
+        "html": report_html,
+        "json": report_json,
+    }
+    _emit(renderers[output_format](built), output)

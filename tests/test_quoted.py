@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import emlkit
-from emlkit.claims.quoted import is_quoted, own_text, split_quoted
+from emlkit.claims.quoted import is_header_block, is_quoted, own_text, split_quoted
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -80,3 +80,25 @@ def test_a_message_without_quotes_is_all_its_own() -> None:
     text = sample_text("03-01")
     assert [s.quoted for s in split_quoted(text)] == [False]
     assert own_text(text) == text.strip()
+
+
+@pytest.mark.parametrize(
+    "passage",
+    [
+        "-----Исходное сообщение-----\nОт: Демченко С.В. [mailto:s.d@omvd.zar.test]\n"
+        "Отправлено: вторник, 16 марта 2021 г. 08:52\nКому: Лапин И.С.\nТема: Результат",
+        "> From: Anna <a@example.org>\n> Sent: Monday, March 15, 2021 10:02\n> To: b@example.org",
+        "Вы писали 16 марта 2021 г., 9:20:12:",
+        "-------- Пересылаемое сообщение --------",
+    ],
+)
+def test_framing_of_a_quote_is_a_header_block(passage: str) -> None:
+    assert is_header_block(passage)
+
+
+@pytest.mark.parametrize(
+    "passage",
+    ["Демченко С.В.", "Тема: досмотр\nи ещё текст письма", "", "> От души спасибо за помощь"],
+)
+def test_what_was_said_is_not_a_header_block(passage: str) -> None:
+    assert not is_header_block(passage)

@@ -11,14 +11,15 @@ attribution of that quote.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from emlkit.claims.case import Claim
-from emlkit.claims.quoted import own_text, split_quoted
+from emlkit.claims.originals import MessageRef, find_original
+from emlkit.claims.quoted import is_header_block, own_text, split_quoted
 from emlkit.claims.quotes import Candidate, check_quote
+from emlkit.claims.stored import stored_claims
 from emlkit.errors import QueryError
 from emlkit.index.store import FIRST_PATH, Store
 from emlkit.index.text import Term, highlight_terms, match_spans
@@ -45,6 +46,8 @@ class Excerpt:
     quoted: bool
     """True when the passage lies in quoted earlier text (a reply's or forward's)."""
     attribution: str | None = None
+    original: MessageRef | None = None
+    """For an excerpt in quoted text: the message that wrote it, when the corpus holds it."""
 
 
 def passages(text: str) -> list[tuple[int, int]]:
@@ -74,7 +77,7 @@ def find_excerpts(
         passage = text[start:end]
         spans = _matched(passage, term_sets)
         by_quote = any(a < end and start < b for a, b in quoted_spans)
-        if not spans and not by_quote:
+        if not by_quote and (not spans or is_header_block(passage)):
             continue
         segment = next((s for s in segments if s.start <= start < s.end), None)
         quoted = segment is not None and segment.quoted
@@ -129,6 +132,8 @@ class MessageHeader:
 
     message_id: str
     date: str | None
+    """The Date header's time with its own offset (ISO 8601)."""
+    date_utc: str | None
     sender: str
     to: tuple[str, ...]
     subject: str
@@ -165,40 +170,47 @@ def annex_excerpts(
     """The claims tied to ``annex`` (or just ``claim``) and, for each message of the annex
     in thread and date order, the excerpts that support them."""
     claims = _annex_claims(store, annex, claim)
-    found: list[MessageExcerpts] = []
-    for row in store.db.execute(_ANNEX_MESSAGES, (annex,)).fetchall():
-        header = _header(store, row)
-        text = str(row[7])
-        if not claims:
-            found.append(MessageExcerpts(header, (), _trimmed(own_text(text))))
-            continue
-        excerpts = [
-            excerpt
-            for item in claims
-            for excerpt in find_excerpts(text, item.id, item.terms, item.quotes)
-        ]
-        found.append(MessageExcerpts(header, tuple(excerpts), None))
+    rows = store.db.execute(_ANNEX_MESSAGES, (annex,)).fetchall()
+    found = [_message_excerpts(store, row, claims) for row in rows]
     return [ClaimText(c.id, c.text) for c in claims], found
 
 
+_HEADER_COLUMNS = (
+    "m.id, m.message_id, m.date, coalesce(m.from_name, ''), coalesce(m.from_address, ''),"
+    f" m.subject, m.sha256, m.text, {FIRST_PATH}, m.thread_id, m.date_utc, m.annex"
+)
 _ANNEX_MESSAGES = (
-    "SELECT m.id, m.message_id, m.date, coalesce(m.from_name, ''), coalesce(m.from_address, ''),"
-    f" m.subject, m.sha256, m.text, {FIRST_PATH}"
-    " FROM messages m WHERE m.annex = ?"
+    f"SELECT {_HEADER_COLUMNS} FROM messages m WHERE m.annex = ?"
     " ORDER BY (SELECT min(t.date_utc) FROM messages t WHERE t.thread_id = m.thread_id),"
     " m.thread_id, m.thread_depth, m.date_utc, m.id"
 )
 
 
+def _message_excerpts(
+    store: Store, row: tuple[object, ...], claims: list[Claim]
+) -> MessageExcerpts:
+    header = _header(store, row)
+    text = str(row[7])
+    if not claims:
+        return MessageExcerpts(header, (), _trimmed(own_text(text)))
+    excerpts = [
+        _with_original(store, excerpt, row)
+        for item in claims
+        for excerpt in find_excerpts(text, item.id, item.terms, item.quotes)
+    ]
+    return MessageExcerpts(header, tuple(excerpts), None)
+
+
+def _with_original(store: Store, excerpt: Excerpt, row: tuple[object, ...]) -> Excerpt:
+    if not excerpt.quoted:
+        return excerpt
+    thread_id = None if row[9] is None else str(row[9])
+    original = find_original(store, excerpt.text, int(str(row[0])), thread_id)
+    return excerpt if original is None else replace(excerpt, original=original)
+
+
 def _annex_claims(store: Store, annex: int, claim: str | None) -> list[Claim]:
-    rows = store.db.execute(
-        "SELECT id, text, annexes, terms, quotes FROM claims ORDER BY position"
-    ).fetchall()
-    claims = [
-        Claim(row[0], row[1], tuple(json.loads(row[2])), tuple(json.loads(row[3])),
-              tuple(json.loads(row[4])))
-        for row in rows
-    ]  # fmt: skip
+    claims = stored_claims(store)
     if claim is not None:
         return [c for c in claims if c.id == claim]
     return [c for c in claims if annex in c.annexes]
@@ -223,7 +235,23 @@ def _header(store: Store, row: tuple[object, ...]) -> MessageHeader:
     sender = Address(str(row[3]), str(row[4])).label()
     path = None if row[8] is None else str(row[8])
     date = None if row[2] is None else str(row[2])
-    return MessageHeader(str(row[1]), date, sender, to, str(row[5]), path, str(row[6]), kinds)
+    date_utc = None if row[10] is None else str(row[10])
+    subject = str(row[5])
+    return MessageHeader(str(row[1]), date, date_utc, sender, to, subject, path, str(row[6]), kinds)
+
+
+def message_header(
+    store: Store, message_id: str, sha256: str
+) -> tuple[MessageHeader, int | None] | None:
+    """The header of the stored message with this Message-ID and hash, and its annex."""
+    row = store.db.execute(
+        f"SELECT {_HEADER_COLUMNS} FROM messages m WHERE m.message_id = ? AND m.sha256 = ?"
+        " ORDER BY m.id LIMIT 1",
+        (message_id, sha256),
+    ).fetchone()
+    if row is None:
+        return None
+    return _header(store, row), None if row[11] is None else int(row[11])
 
 
 def _trimmed(text: str) -> str:

@@ -85,7 +85,7 @@ def save_case(store: Store, case: Case) -> None:
             hashlib.sha256(data).hexdigest(),
             letter.title,
             None if letter.date is None else letter.date.isoformat(),
-            None if letter.path is None else str(letter.path),
+            None if letter.path is None else str(letter.path.absolute()),
             now(),
         ),
     )

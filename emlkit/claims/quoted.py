@@ -36,6 +36,11 @@ _ATTRIBUTION = re.compile(  # never a line that is itself quoted
 )
 _AUTHOR = re.compile(r"^[ \t]*(?:From|От|Von|De)[ \t]*:[ \t]*(.+)$", re.MULTILINE)
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+_HEADER_FIELD = re.compile(
+    r"[ \t]*(?:From|Sent|Date|To|Cc|Subject|От|Отправлено|Дата|Кому|Копия|Тема|Von|Gesendet"
+    r"|An|Betreff)[ \t]*:.*"
+)
+_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 _HEADER_LINES = 8
 
 
@@ -81,6 +86,16 @@ def own_text(text: str) -> str:
 def is_quoted(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]`` lies in quoted text."""
     return any(s.quoted and s.start <= start and end <= s.end for s in split_quoted(text))
+
+
+def is_header_block(passage: str) -> bool:
+    """True when every line of ``passage`` is a separator, an attribution line or a field
+    of a quoted header block (``From:``, ``Отправлено:`` …): framing, not what was said."""
+    lines = [_MARKERS.sub("", line) for line in passage.splitlines() if line.strip()]
+    return bool(lines) and all(
+        _DASHED.fullmatch(line) or _ATTRIBUTION.fullmatch(line) or _HEADER_FIELD.fullmatch(line)
+        for line in lines
+    )
 
 
 def _quote_runs(text: str, start: int, end: int) -> list[Segment]:

@@ -12,13 +12,13 @@ differ, for a human to judge.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from emlkit.claims.stored import stored_claims
 from emlkit.index.store import FIRST_PATH, Store
 
 _QUOTE_MARKER = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
@@ -144,17 +144,12 @@ def verify_quotes(
     ``anywhere``); ``annex`` keeps only the claims that cite that annex.
     """
     results: list[QuoteCheck] = []
-    for claim, annexes, quotes in _claims(store):
-        if annex is not None and annex not in annexes:
+    for claim in stored_claims(store):
+        if annex is not None and annex not in claim.annexes:
             continue
-        candidates = _candidates(store, None if anywhere else annexes)
-        results.extend(check_quote(claim, quote, candidates) for quote in quotes)
+        candidates = _candidates(store, None if anywhere else list(claim.annexes))
+        results.extend(check_quote(claim.id, quote, candidates) for quote in claim.quotes)
     return results
-
-
-def _claims(store: Store) -> list[tuple[str, list[int], list[str]]]:
-    rows = store.db.execute("SELECT id, annexes, quotes FROM claims ORDER BY position")
-    return [(row[0], json.loads(row[1]), json.loads(row[2])) for row in rows]
 
 
 def _candidates(store: Store, annexes: list[int] | None) -> list[Candidate]:

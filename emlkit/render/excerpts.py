@@ -1,4 +1,8 @@
-"""Showing an annex's excerpts: a compact header per message, then its supporting passages."""
+"""Showing an annex's excerpts: a compact header per message, then its supporting passages.
+
+The same content in four formats: a terminal view (rich), Markdown, a self-contained HTML
+page and JSON. Email text is escaped in Markdown and HTML (:mod:`emlkit.render.markup`).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,20 @@ from rich.padding import Padding
 from rich.rule import Rule
 from rich.text import Text
 
-from emlkit.claims.excerpts import ClaimText, Excerpt, MessageExcerpts
+from emlkit.claims.excerpts import ClaimText, Excerpt, MessageExcerpts, MessageHeader
+from emlkit.claims.originals import MessageRef
+from emlkit.render.markup import (
+    html_highlighted,
+    html_page,
+    html_text,
+    md_block_quote,
+    md_highlighted,
+    md_inline,
+    md_text,
+)
 
-_MATCH = "bold black on yellow"
+MATCH_STYLE = "bold black on yellow"
+"""How the terminal views mark matched words."""
 
 
 def excerpts_json(annex: int, claims: list[ClaimText], found: list[MessageExcerpts]) -> str:
@@ -38,9 +53,9 @@ def excerpts_view(
         blocks.append(Text(f"  {claim.id}: {claim.text}", style="magenta"))
     for item in found:
         blocks.append(Rule(style="dim"))
-        blocks.append(_header(item))
+        blocks.append(header_view(item.header))
         for excerpt in item.excerpts:
-            blocks.append(_excerpt(excerpt, texts.get(excerpt.claim, "")))
+            blocks.append(excerpt_view(excerpt, texts.get(excerpt.claim, "")))
         if item.own_text is not None:
             blocks.append(Padding(Text(item.own_text), (0, 0, 0, 4)))
         if not item.excerpts and item.own_text is None:
@@ -48,8 +63,8 @@ def excerpts_view(
     return Group(*blocks)
 
 
-def _header(item: MessageExcerpts) -> Text:
-    header = item.header
+def header_view(header: MessageHeader) -> Text:
+    """A message's compact header: date, sender → recipients, subject, badges, provenance."""
     line = Text()
     line.append(header.date or "no date", style="cyan")
     line.append("  ")
@@ -60,21 +75,135 @@ def _header(item: MessageExcerpts) -> Text:
     line.append(header.subject or "(no subject)", style="bold")
     for kind in header.defects:
         line.append(f"  [{kind}]", style="red")
-    file_name = (header.path or "").rsplit("/", 1)[-1]
-    line.append(f"\n<{header.message_id}>  {file_name}  sha256 {header.sha256[:12]}", "dim")
+    line.append(f"\n<{header.message_id}>  {file_name(header.path)}", "dim")
+    line.append(f"  sha256 {header.sha256[:12]}", "dim")
     return line
 
 
-def _excerpt(excerpt: Excerpt, claim_text: str) -> RenderableType:
+def excerpt_view(excerpt: Excerpt, claim_text: str) -> RenderableType:
+    """One excerpt: its claim, how and where it matched, and the passage highlighted."""
     label = Text(f"  {excerpt.claim}", style="bold magenta")
-    how = "quote" if excerpt.by_quote else "terms"
-    label.append(f" ({how}, characters {excerpt.start}–{excerpt.end}", style="dim")
-    if excerpt.quoted:
-        label.append(f"; quoted: {excerpt.attribution or 'earlier text'}", style="dim")
-    label.append(")", style="dim")
+    label.append(f" ({where(excerpt)})", style="dim")
     if claim_text:
         label.append(f"\n  {claim_text}", style="italic magenta")
     body = Text(excerpt.text)
     for start, end in excerpt.spans:
-        body.stylize(_MATCH, start, end)
+        body.stylize(MATCH_STYLE, start, end)
     return Group(label, Padding(body, (0, 0, 0, 4)))
+
+
+def where(excerpt: Excerpt) -> str:
+    """How an excerpt matched and where it stands, in words."""
+    how = "quote" if excerpt.by_quote else "terms"
+    said = f"{how}, characters {excerpt.start}–{excerpt.end}"
+    if excerpt.quoted:
+        said += f"; quoted: {' '.join((excerpt.attribution or 'earlier text').split())}"
+        if excerpt.original is not None:
+            said += f"; first written in {ref_label(excerpt.original)}"
+    return said
+
+
+def ref_label(ref: MessageRef) -> str:
+    """A message named in a line: its Message-ID, date and sender."""
+    return f"<{ref.message_id}> ({ref.date or 'no date'}, {ref.sender or 'no sender'})"
+
+
+def file_name(path: str | None) -> str:
+    """The last part of a path (a report names files; the JSON keeps the whole path)."""
+    return (path or "").rsplit("/", 1)[-1]
+
+
+# Markdown
+
+
+def excerpts_markdown(annex: int, claims: list[ClaimText], found: list[MessageExcerpts]) -> str:
+    """The annex report as Markdown, email text escaped."""
+    texts = {claim.id: claim.text for claim in claims}
+    lines = [f"# Annex {annex}: {len(found)} messages", ""]
+    if claims:
+        lines += ["Claims tied to this annex:", ""]
+        lines += [f"- **{md_text(c.id)}**: {md_inline(c.text)}" for c in claims]
+        lines.append("")
+    for item in found:
+        lines += ["---", "", *header_markdown(item.header, level=2), ""]
+        for excerpt in item.excerpts:
+            lines += [*excerpt_markdown(excerpt, texts.get(excerpt.claim, "")), ""]
+        if item.own_text is not None:
+            lines += [md_block_quote(md_text(item.own_text)), ""]
+        if not item.excerpts and item.own_text is None:
+            lines += ["*No passage supports the claims.*", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def header_markdown(header: MessageHeader, level: int) -> list[str]:
+    """A message's header as a Markdown heading and a line of provenance."""
+    title = md_inline(header.subject or "(no subject)")
+    to = ", ".join(md_inline(address) for address in header.to)
+    badges = "".join(f" `{kind}`" for kind in header.defects)
+    return [
+        f"{'#' * level} {md_inline(header.date or 'no date')} · {title}{badges}",
+        "",
+        f"From {md_inline(header.sender or '(no sender)')}" + (f" to {to}" if to else ""),
+        "",
+        f"Message-ID {md_inline('<' + header.message_id + '>')} · file"
+        f" {md_inline(file_name(header.path))} · sha256 {md_text(header.sha256[:16])}",
+    ]
+
+
+def excerpt_markdown(excerpt: Excerpt, claim_text: str) -> list[str]:
+    """One excerpt as a Markdown paragraph and a block quote with matched words in bold."""
+    said = f"**{md_text(excerpt.claim)}** ({md_inline(where(excerpt))})"
+    if claim_text:
+        said += f": *{md_inline(claim_text)}*"
+    return [said, "", md_block_quote(md_highlighted(excerpt.text, excerpt.spans))]
+
+
+# HTML
+
+
+def excerpts_html(annex: int, claims: list[ClaimText], found: list[MessageExcerpts]) -> str:
+    """The annex report as one self-contained HTML page, email text escaped."""
+    texts = {claim.id: claim.text for claim in claims}
+    parts = [f"<h1>Annex {annex}: {len(found)} messages</h1>"]
+    if claims:
+        parts.append("<ul>")
+        parts += [
+            f'<li><b>{html_text(c.id)}</b>: <span class="claim-text">{html_text(c.text)}</span>'
+            "</li>"
+            for c in claims
+        ]
+        parts.append("</ul>")
+    for item in found:
+        parts.append(f"<section>{header_html(item.header)}")
+        for excerpt in item.excerpts:
+            parts.append(excerpt_html(excerpt, texts.get(excerpt.claim, "")))
+        if item.own_text is not None:
+            parts.append(f"<blockquote>{html_text(item.own_text)}</blockquote>")
+        if not item.excerpts and item.own_text is None:
+            parts.append('<p class="meta">No passage supports the claims.</p>')
+        parts.append("</section>")
+    return html_page(f"Annex {annex}: excerpts", "\n".join(parts))
+
+
+def header_html(header: MessageHeader) -> str:
+    """A message's compact header as an HTML block."""
+    to = ", ".join(header.to)
+    badges = "".join(f'<span class="badge">{html_text(kind)}</span>' for kind in header.defects)
+    return (
+        f'<div class="header"><b>{html_text(header.subject or "(no subject)")}</b>{badges}\n'
+        f"{html_text(header.date or 'no date')}  {html_text(header.sender or '(no sender)')}"
+        + (f" → {html_text(to)}" if to else "")
+        + f"\n&lt;{html_text(header.message_id)}&gt;  {html_text(file_name(header.path))}"
+        f"  sha256 {html_text(header.sha256[:16])}</div>"
+    )
+
+
+def excerpt_html(excerpt: Excerpt, claim_text: str) -> str:
+    """One excerpt as an HTML paragraph and a block quote with ``<mark>``ed words."""
+    css = ' class="quoted"' if excerpt.quoted else ""
+    claim = f': <span class="claim-text">{html_text(claim_text)}</span>' if claim_text else ""
+    return (
+        f'<p><b>{html_text(excerpt.claim)}</b> <span class="meta">({html_text(where(excerpt))})'
+        f"</span>{claim}</p>\n"
+        f"<blockquote{css}>{html_highlighted(excerpt.text, excerpt.spans)}</blockquote>"
+    )
