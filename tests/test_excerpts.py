@@ -41,7 +41,15 @@ def test_a_quote_and_its_terms_give_excerpts_with_exact_offsets(c4: Claim) -> No
         assert text[excerpt.start : excerpt.end] == excerpt.text
         words = [excerpt.text[a:b] for a, b in excerpt.spans]
         assert all(word.strip() == word and word for word in words)
-    assert "пистолетом" in [own[0].text[a:b] for a, b in own[0].spans]
+    marked = [own[0].text[a:b] for a, b in own[0].spans]
+    assert any("с пистолетом вопрос решу сам" in piece for piece in marked)  # the whole quote
+
+
+def test_a_term_outside_the_quote_is_marked_as_a_word() -> None:
+    text = "Газета выйдет. Газету надо закрыть до выборов, любыми способами."
+    (excerpt,) = find_excerpts(text, "C1", ("газета",), ("надо закрыть до выборов",))
+    marked = [excerpt.text[a:b] for a, b in excerpt.spans]
+    assert marked == ["Газета", "Газету", "надо закрыть до выборов"]
 
 
 def test_an_excerpt_in_quoted_text_names_its_attribution(c4: Claim) -> None:

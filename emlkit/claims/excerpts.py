@@ -40,7 +40,7 @@ class Excerpt:
     """Character offsets of the passage in the decoded body text."""
     text: str
     spans: tuple[tuple[int, int], ...]
-    """Matched words, as offsets within :attr:`text`."""
+    """Matched words, and the whole of a matched quote, as offsets within :attr:`text`."""
     by_quote: bool
     """True when the passage holds one of the claim's quotes verbatim."""
     quoted: bool
@@ -76,7 +76,13 @@ def find_excerpts(
     for start, end in passages(text):
         passage = text[start:end]
         spans = _matched(passage, term_sets)
-        by_quote = any(a < end and start < b for a, b in quoted_spans)
+        quote_spans = [
+            (max(a, start) - start, min(b, end) - start)
+            for a, b in quoted_spans
+            if a < end and start < b
+        ]
+        by_quote = bool(quote_spans)
+        spans = _merged([*spans, *quote_spans]) if by_quote else spans
         if not by_quote and (not spans or is_header_block(passage)):
             continue
         segment = next((s for s in segments if s.start <= start < s.end), None)
@@ -88,6 +94,17 @@ def find_excerpts(
             )
         )  # fmt: skip
     return excerpts
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted, with overlapping ones joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _term_words(term: str) -> list[Term]:

@@ -75,32 +75,40 @@ def header_view(header: MessageHeader) -> Text:
     line.append(header.subject or "(no subject)", style="bold")
     for kind in header.defects:
         line.append(f"  [{kind}]", style="red")
-    line.append(f"\n<{header.message_id}>  {file_name(header.path)}", "dim")
-    line.append(f"  sha256 {header.sha256[:12]}", "dim")
+    line.append(f"\nMessage-ID <{header.message_id}>", "dim")
+    line.append(f"\nfile {file_name(header.path)}  sha256 {header.sha256[:12]}", "dim")
     return line
 
 
 def excerpt_view(excerpt: Excerpt, claim_text: str) -> RenderableType:
     """One excerpt: its claim, how and where it matched, and the passage highlighted."""
     label = Text(f"  {excerpt.claim}", style="bold magenta")
-    label.append(f" ({where(excerpt)})", style="dim")
+    label.append(f" · {how_matched(excerpt)}", style="dim")
     if claim_text:
-        label.append(f"\n  {claim_text}", style="italic magenta")
+        label.append(f" · {claim_text}", style="italic magenta")
+    for line in quote_origin(excerpt):
+        label.append(f"\n  {line}", style="dim")
     body = Text(excerpt.text)
     for start, end in excerpt.spans:
         body.stylize(MATCH_STYLE, start, end)
     return Group(label, Padding(body, (0, 0, 0, 4)))
 
 
-def where(excerpt: Excerpt) -> str:
-    """How an excerpt matched and where it stands, in words."""
+def how_matched(excerpt: Excerpt) -> str:
+    """How an excerpt matched (a quote, or the words of a term) and where it stands."""
     how = "quote" if excerpt.by_quote else "terms"
-    said = f"{how}, characters {excerpt.start}–{excerpt.end}"
-    if excerpt.quoted:
-        said += f"; quoted: {' '.join((excerpt.attribution or 'earlier text').split())}"
-        if excerpt.original is not None:
-            said += f"; first written in {ref_label(excerpt.original)}"
-    return said
+    return f"{how}, characters {excerpt.start}–{excerpt.end}"
+
+
+def quote_origin(excerpt: Excerpt) -> list[str]:
+    """For an excerpt in quoted text: the quote's attribution, and the message that first
+    wrote it when the corpus holds it."""
+    if not excerpt.quoted:
+        return []
+    lines = [f"quoted: {' '.join((excerpt.attribution or 'earlier text').split())}"]
+    if excerpt.original is not None:
+        lines.append(f"first written in {ref_label(excerpt.original)}")
+    return lines
 
 
 def ref_label(ref: MessageRef) -> str:
@@ -152,9 +160,10 @@ def header_markdown(header: MessageHeader, level: int) -> list[str]:
 
 def excerpt_markdown(excerpt: Excerpt, claim_text: str) -> list[str]:
     """One excerpt as a Markdown paragraph and a block quote with matched words in bold."""
-    said = f"**{md_text(excerpt.claim)}** ({md_inline(where(excerpt))})"
+    said = f"**{md_text(excerpt.claim)}** · {md_inline(how_matched(excerpt))}"
     if claim_text:
-        said += f": *{md_inline(claim_text)}*"
+        said += f" · *{md_inline(claim_text)}*"
+    said += "".join(f"  \n{md_inline(line)}" for line in quote_origin(excerpt))
     return [said, "", md_block_quote(md_highlighted(excerpt.text, excerpt.spans))]
 
 
@@ -201,9 +210,12 @@ def header_html(header: MessageHeader) -> str:
 def excerpt_html(excerpt: Excerpt, claim_text: str) -> str:
     """One excerpt as an HTML paragraph and a block quote with ``<mark>``ed words."""
     css = ' class="quoted"' if excerpt.quoted else ""
-    claim = f': <span class="claim-text">{html_text(claim_text)}</span>' if claim_text else ""
+    claim = f' · <span class="claim-text">{html_text(claim_text)}</span>' if claim_text else ""
+    origin = "".join(
+        f'<br><span class="meta">{html_text(line)}</span>' for line in quote_origin(excerpt)
+    )
     return (
-        f'<p><b>{html_text(excerpt.claim)}</b> <span class="meta">({html_text(where(excerpt))})'
-        f"</span>{claim}</p>\n"
+        f'<p><b>{html_text(excerpt.claim)}</b> <span class="meta">'
+        f"{html_text(how_matched(excerpt))}</span>{claim}{origin}</p>\n"
         f"<blockquote{css}>{html_highlighted(excerpt.text, excerpt.spans)}</blockquote>"
     )
