@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import resource
 import sys
 import tempfile
 import time
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from emlkit.index import indexer, store
+from emlkit.index import derived, indexer, store
 
 SPENT: collections.Counter[str] = collections.Counter()
 CALLS: collections.Counter[str] = collections.Counter()
@@ -45,14 +46,16 @@ def _instrument() -> None:
         "touch_file",
         "upsert_file",
         "forget_file_messages",
-        "add_message",
+        "add_rows",
+        "flush",
         "finish_file",
         "mark_missing",
         "rethread",
         "counts",
     ):
         _wrap(store.Store, name, f"Store.{name}")
-    _wrap(store, "index_columns", "index_columns (inside add_message)")
+    for name in ("rebuild_identities", "rebuild_anomalies"):
+        _wrap(derived, name, name)
     _wrap(indexer, "_sha256_file", "_sha256_file")
     _wrap(indexer._Run, "_maybe_commit", "commits (_maybe_commit)")
     _wrap(indexer._Run, "_needs_parsing", "_needs_parsing (stat, file_state, touch)")
@@ -62,14 +65,18 @@ def _run(corpus: Path, db: Path, jobs: int, label: str) -> None:
     SPENT.clear()
     CALLS.clear()
     started = time.perf_counter()
-    walked = sum(1 for _ in indexer.iter_mail_files([corpus]))
+    walked = sum(1 for _ in indexer.iter_mail_paths([corpus]))
     walk = time.perf_counter() - started
     started = time.perf_counter()
+    cpu = time.process_time()
     summary = indexer.index_paths([corpus], db, jobs=jobs)
     total = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n### {label}: {total:.2f} s for {summary.files_seen} files, jobs={jobs}\n")
+    print(f"main process: {cpu:.2f} CPU-s; peak RSS so far {peak:.1f} MB\n")
     print("| main-process step | seconds | share of the run | calls |\n|---|---|---|---|")
-    print(f"| walk alone (iter_mail_files, measured apart) | {walk:.2f} | — | {walked} |")
+    print(f"| walk alone (iter_mail_paths, measured apart) | {walk:.2f} | — | {walked} |")
     for name, seconds in SPENT.most_common():
         print(f"| {name} | {seconds:.2f} | {seconds / total:.0%} | {CALLS[name]} |")
 

@@ -47,13 +47,15 @@ PARSE_STAGES = (
 )
 INDEX_STAGES = (
     ("parse (parse_chunk)", "emlkit/parse/reader.py", "parse_chunk"),
-    ("store a message (add_message)", "emlkit/index/store.py", "add_message"),
+    ("rows of a message (message_rows, in the workers)", "emlkit/index/rows.py", "message_rows"),
     ("  search columns (index_columns)", "emlkit/index/text.py", "index_columns"),
+    ("store a message (add_rows)", "emlkit/index/store.py", "add_rows"),
     ("  SQLite insert of the message row", "emlkit/index/store.py", "_insert_message"),
+    ("  batched inserts of the other rows (flush)", "emlkit/index/store.py", "flush"),
     ("file bookkeeping (_open_file)", "emlkit/index/indexer.py", "_open_file"),
     ("  of which forget_file_messages", "emlkit/index/store.py", "forget_file_messages"),
     ("deciding what changed (_needs_parsing)", "emlkit/index/indexer.py", "_needs_parsing"),
-    ("walking the folder (iter_mail_files)", "emlkit/parse/files.py", "iter_mail_files"),
+    ("walking the folder (iter_mail_paths)", "emlkit/parse/files.py", "iter_mail_paths"),
     ("threading (rethread)", "emlkit/index/store.py", "rethread"),
     ("commits (_maybe_commit)", "emlkit/index/indexer.py", "_maybe_commit"),
 )

@@ -16,21 +16,23 @@ import os
 import sys
 import threading
 import time
+from array import array
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from emlkit.errors import InputError, StoreLockedError, UsageError
 from emlkit.index.annexes import annex_from_path
 from emlkit.index.derived import refresh_derived
-from emlkit.index.store import SearchColumns, Store, search_columns
+from emlkit.index.rows import MessageRows, message_rows, search_columns
+from emlkit.index.store import Store
 from emlkit.parse.files import iter_mail_paths
 from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk
 from emlkit.policy import Policy, default
-from emlkit.records import Message
 
 _COMMIT_SECONDS = 1.0
 _COMMIT_MESSAGES = 500
@@ -164,11 +166,13 @@ class _Run:
         run_id = self.store.add_run([str(root) for root in self.roots])
         self.store.db.execute("BEGIN IMMEDIATE")
         try:
-            todo = [Path(path) for path in files if self._needs_parsing(path)]
-            self._parse_and_store(todo, len(files))
-            seen = set(files)
+            # The files to parse, by their place in ``files``: 8 bytes each, not a Path.
+            todo = array("q", (n for n, path in enumerate(files) if self._needs_parsing(path)))
+            with self.store.bulk():
+                self._parse_and_store(files, todo)
             roots = [str(root) for root in self.roots]
-            self.summary.missing = self.store.mark_missing(roots, seen)
+            files.sort()  # a sorted list is its own compact set of the paths seen
+            self.summary.missing = self.store.mark_missing(roots, _SortedPaths(files))
             self.store.mark_seen(roots)
             if self.annex_of is not None:  # a case file may name annexes of unchanged files
                 self.store.reassign_annexes(roots, self._annex)
@@ -204,25 +208,28 @@ class _Run:
             self.summary.files_unchanged += 1
         return False
 
-    def _parse_and_store(self, todo: list[Path], total: int) -> None:
+    def _parse_and_store(self, files: list[str], todo: array[int]) -> None:
+        total = len(files)
         done = total - len(todo)
         self._report(done, total)
         current: _OpenFile | None = None
-        for chunk, (message, columns) in _parsed(todo, self.jobs, self.policy):
+        jobs = self.jobs if len(todo) >= _MIN_FILES_FOR_WORKERS else 1
+        paths = (Path(files[n]) for n in todo)
+        for chunk, parsed in _parsed(paths, jobs, self.policy):
             if current is None or current.path != chunk.path:
                 if current is not None:
                     self._close_file(current)
                     done += 1
                     self._report(done, total)
-                current = self._open_file(chunk, message)
-            self._store_message(current, chunk, message, columns)
+                current = self._open_file(chunk, parsed)
+            self._store_message(current, chunk, parsed)
             self._maybe_commit()
         if current is not None:
             self._close_file(current)
             done += 1
         self._report(done, total)
 
-    def _open_file(self, chunk: Chunk, first: Message) -> _OpenFile:
+    def _open_file(self, chunk: Chunk, first: Parsed) -> _OpenFile:
         path = chunk.path
         absolute = str(path.absolute())
         size: int | None = None
@@ -231,8 +238,8 @@ class _Run:
         try:
             stat = path.stat()
             size, mtime = stat.st_size, stat.st_mtime_ns
-            whole_file = chunk.index is None and first.source.size == size
-            sha = first.source.sha256 if whole_file else _sha256_file(path)
+            whole_file = chunk.index is None and first.size == size
+            sha = first.sha256 if whole_file else _sha256_file(path)
         except OSError:
             pass  # parse_chunk records why the file cannot be read
         annex = self._annex(absolute)
@@ -244,17 +251,13 @@ class _Run:
         ruled = self.annex_of(path) if self.annex_of is not None else None
         return ruled if ruled is not None else annex_from_path(path)
 
-    def _store_message(
-        self, current: _OpenFile, chunk: Chunk, message: Message, columns: SearchColumns
-    ) -> None:
-        if message.failure is not None:
-            failure = FailedInput(
-                str(chunk.path), chunk.index, message.failure.kind.value, message.failure.reason
-            )
-            self.summary.failed.append(failure)
-            current.failure = (failure.kind, failure.reason)
+    def _store_message(self, current: _OpenFile, chunk: Chunk, parsed: Parsed) -> None:
+        if parsed.rows is None:
+            kind, reason = parsed.failure or ("", "")
+            self.summary.failed.append(FailedInput(str(chunk.path), chunk.index, kind, reason))
+            current.failure = (kind, reason)
             return
-        stored = self.store.add_message(message, current.file_id, current.annex, None, columns)
+        stored = self.store.add_rows(parsed.rows, current.file_id, current.annex)
         current.messages += 1
         self.pending += 1
         if not stored.new:
@@ -275,6 +278,7 @@ class _Run:
     def _maybe_commit(self) -> None:
         now = time.monotonic()
         if self.pending >= _COMMIT_MESSAGES or now - self.last_commit >= _COMMIT_SECONDS:
+            self.store.flush()
             self.store.db.execute("COMMIT")
             self.store.db.execute("BEGIN IMMEDIATE")
             self.pending = 0
@@ -296,13 +300,25 @@ class _OpenFile:
     failure: tuple[str, str] | None = None
 
 
-Parsed = tuple[Message, SearchColumns]
+class Parsed(NamedTuple):
+    """A worker's result for one chunk: its bytes' hash and size, and its rows or failure."""
+
+    sha256: str
+    size: int
+    rows: MessageRows | None
+    failure: tuple[str, str] | None
+    """(kind, reason) when the chunk gave no message."""
 
 
 def parse_for_index(chunk: Chunk, policy: Policy) -> Parsed:
-    """A worker's share: the record of a chunk and its full-text columns."""
+    """A worker's share: a chunk parsed, analysed for search and turned into rows."""
     message = parse_chunk(chunk, policy)
-    return message, ({} if message.failure else search_columns(message))
+    source = message.source
+    if message.failure is not None:
+        failure = (message.failure.kind.value, message.failure.reason)
+        return Parsed(source.sha256, source.size, None, failure)
+    rows = message_rows(message, search_columns(message))
+    return Parsed(source.sha256, source.size, rows, None)
 
 
 def parse_batch(chunks: list[Chunk], policy: Policy) -> list[Parsed]:
@@ -310,10 +326,10 @@ def parse_batch(chunks: list[Chunk], policy: Policy) -> list[Parsed]:
     return [parse_for_index(chunk, policy) for chunk in chunks]
 
 
-def _parsed(files: list[Path], jobs: int, policy: Policy) -> Iterator[tuple[Chunk, Parsed]]:
-    """Every chunk of ``files`` with its record, in file order, parsed by ``jobs`` workers."""
+def _parsed(files: Iterable[Path], jobs: int, policy: Policy) -> Iterator[tuple[Chunk, Parsed]]:
+    """Every chunk of ``files`` with its rows, in file order, parsed by ``jobs`` workers."""
     chunks = _chunks(files)
-    if jobs == 1 or len(files) < _MIN_FILES_FOR_WORKERS or not _can_spawn():
+    if jobs == 1 or not _can_spawn():
         for chunk in chunks:
             yield chunk, parse_for_index(chunk, policy)
         return
@@ -375,7 +391,7 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="emlkit-parent-watch", daemon=True).start()
 
 
-def _chunks(files: list[Path]) -> Iterator[Chunk]:
+def _chunks(files: Iterable[Path]) -> Iterator[Chunk]:
     for path in files:
         try:
             yield from iter_file_chunks(path)
@@ -436,3 +452,16 @@ class _Lock:
         if self.handle is not None:
             fcntl.flock(self.handle, fcntl.LOCK_UN)
             self.handle.close()
+
+
+class _SortedPaths:
+    """Membership in a sorted list of paths, by bisection: a set without a set's memory."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+
+    def __contains__(self, path: object) -> bool:
+        if not isinstance(path, str):
+            return False
+        index = bisect_left(self.paths, path)
+        return index < len(self.paths) and self.paths[index] == path

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,12 +19,18 @@ from types import TracebackType
 from typing import Any
 
 from emlkit.errors import StoreError
+from emlkit.index.rows import (
+    MESSAGE_COLUMNS,
+    MessageRows,
+    SearchColumns,
+    message_rows,
+    search_columns,
+)
 from emlkit.index.schema import migrate
-from emlkit.index.text import index_columns
-from emlkit.index.threading import ThreadInput, thread_messages
-from emlkit.records import Address, Message, charset_dict, hop_dict
+from emlkit.index.threading import ThreadInput, iter_placements
+from emlkit.records import Message
 
-_ROLES = ("from", "sender", "reply_to", "to", "cc", "bcc")
+__all__ = ["FIRST_PATH", "FileState", "SearchColumns", "Store", "Stored", "now", "search_columns"]
 
 FIRST_PATH = (
     "(SELECT f.path FROM message_files mf JOIN files f ON f.id = mf.file_id"
@@ -93,6 +99,10 @@ class Store:
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not a usable emlkit index ({error})") from error
         self.db.row_factory = sqlite3.Row
+        self._bulk = False
+        self._pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _INSERTS}
+        self._pending_files: set[int] = set()  # files with links held back
+        self._pending_bytes = 0
 
     def close(self) -> None:
         """Close the database."""
@@ -180,6 +190,8 @@ class Store:
 
     def forget_file_messages(self, file_id: int) -> int:
         """Unlink a changed file from its old messages; drop messages no file holds any more."""
+        if file_id in self._pending_files:
+            self.flush()
         linked = [
             row[0]
             for row in self.db.execute(
@@ -188,6 +200,7 @@ class Store:
         ]
         if not linked:
             return 0
+        self.flush()  # the links held back count in the search for orphans
         self.db.execute("DELETE FROM message_files WHERE file_id = ?", (file_id,))
         orphans = [
             row
@@ -201,18 +214,18 @@ class Store:
             self._delete_message(row)
         return len(orphans)
 
-    def mark_missing(self, roots: list[str], seen: set[str]) -> list[str]:
+    def mark_missing(self, roots: list[str], seen: Container[str]) -> list[str]:
         """Mark files under ``roots`` that were not seen as missing; return their paths."""
         missing: list[str] = []
         for root in roots:
             rows = self.db.execute(
                 f"SELECT id, path FROM files WHERE status != 'missing' AND {_UNDER_ROOT}",
                 _under_root(root),
-            ).fetchall()
-            for file_id, path in rows:
-                if path not in seen:
-                    self.db.execute("UPDATE files SET status = 'missing' WHERE id = ?", (file_id,))
-                    missing.append(path)
+            )
+            gone = [(file_id, path) for file_id, path in rows if path not in seen]
+            for file_id, path in gone:
+                self.db.execute("UPDATE files SET status = 'missing' WHERE id = ?", (file_id,))
+                missing.append(path)
         return missing
 
     def reassign_annexes(self, roots: list[str], annex_of: Callable[[str], int | None]) -> int:
@@ -220,6 +233,7 @@ class Store:
 
         Returns how many files changed annex.
         """
+        self.flush()
         changed = 0
         for root in roots:
             rows = self.db.execute(
@@ -256,120 +270,128 @@ class Store:
 
         ``columns`` are the precomputed FTS5 columns (:func:`search_columns`), if any.
         """
-        found = self.db.execute(
-            "SELECT id FROM messages WHERE sha256 = ?", (message.source.sha256,)
-        ).fetchone()
-        if found is not None:
-            self._link(found[0], file_id, message)
-            return Stored(found[0], new=False, conflicting=False)
-        row = self._insert_message(message, annex, carrier, columns or {})
-        self._link(row, file_id, message)
-        conflicting = self._flag_conflicts(row, message)
+        return self.add_rows(message_rows(message, columns), file_id, annex, carrier)
+
+    def add_rows(
+        self,
+        rows: MessageRows,
+        file_id: int | None,
+        annex: int | None,
+        carrier: tuple[int, str] | None = None,
+    ) -> Stored:
+        """:meth:`add_message` for a message already turned into rows (:func:`message_rows`).
+
+        Inside :meth:`bulk`, the rows of other tables than ``messages`` are written later,
+        several messages at a time.
+        """
+        stored = self._add(rows, file_id, annex, carrier)
+        if not self._bulk:
+            self.flush()
+        return stored
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Write addresses, attachments, defects, links and search rows in batches.
+
+        Until :meth:`flush` (called by every method of the store that reads those tables, and
+        at the end of the block), only ``messages`` is up to date: a caller that reads the
+        other tables itself flushes first.
+        """
+        self._bulk = True
+        try:
+            yield
+        except BaseException:
+            self._discard()
+            raise
+        finally:
+            self._bulk = False
+        self.flush()
+
+    def flush(self) -> None:
+        """Write the rows :meth:`bulk` has held back."""
+        pending = self._pending
+        if not any(pending.values()):
+            return
+        for table, rows in pending.items():
+            if rows:
+                self.db.executemany(_INSERTS[table], rows)
+        self._discard()
+
+    def _discard(self) -> None:
+        for rows in self._pending.values():
+            rows.clear()
+        self._pending_files.clear()
+        self._pending_bytes = 0
+
+    def _add(
+        self,
+        rows: MessageRows,
+        file_id: int | None,
+        annex: int | None,
+        carrier: tuple[int, str] | None,
+    ) -> Stored:
+        found = self.db.execute("SELECT id FROM messages WHERE sha256 = ?", (rows.sha256,))
+        known = found.fetchone()
+        if known is not None:
+            self._link(known[0], file_id, rows)
+            return Stored(known[0], new=False, conflicting=False)
+        # Rows with the same Message-ID and other bytes: all are flagged conflicting. Rows
+        # flagged already are not written again (a rewrite copies the whole large row).
+        same_id: list[tuple[int, int]] = []
+        if not rows.synthetic:
+            query = "SELECT id, conflicting FROM messages WHERE message_id = ?"
+            same_id = [(o[0], o[1]) for o in self.db.execute(query, (rows.message_id,))]
+        conflicting = bool(same_id)
+        others = [other for other, flagged in same_id if not flagged]
+        row = self._insert_message(rows, annex, carrier, conflicting)
+        self._link(row, file_id, rows)
+        if others:
+            marks = ",".join("?" * len(others))
+            self.db.execute(f"UPDATE messages SET conflicting = 1 WHERE id IN ({marks})", others)
         forwarded = 0
-        for child in message.children:
-            part = child.parent.part if child.parent else ""
-            stored = self.add_message(child, None, annex, (row, part), columns)
+        for child in rows.children:
+            stored = self._add(child, None, annex, (row, child.part))
             forwarded += stored.forwarded + int(stored.new)
         return Stored(row, new=True, conflicting=conflicting, forwarded=forwarded)
 
-    def _link(self, row: int, file_id: int | None, message: Message) -> None:
-        if file_id is None:
-            return
-        self.db.execute(
-            'INSERT OR IGNORE INTO message_files (message_id, file_id, mbox_index, "offset")'
-            " VALUES (?, ?, ?, ?)",
-            (row, file_id, message.source.index, message.source.offset),
-        )
-
-    def _flag_conflicts(self, row: int, message: Message) -> bool:
-        if message.message_id_synthetic:
-            return False
-        others = self.db.execute(
-            "SELECT id FROM messages WHERE message_id = ? AND id != ?",
-            (message.message_id, row),
-        ).fetchall()
-        if not others:
-            return False
-        ids = [row, *(other[0] for other in others)]
-        marks = ",".join("?" * len(ids))
-        self.db.execute(f"UPDATE messages SET conflicting = 1 WHERE id IN ({marks})", ids)
-        return True
+    def _link(self, row: int, file_id: int | None, rows: MessageRows) -> None:
+        if file_id is not None:
+            self._pending["message_files"].append((row, file_id, rows.mbox_index, rows.offset))
+            self._pending_files.add(file_id)
 
     def _insert_message(
         self,
-        message: Message,
+        rows: MessageRows,
         annex: int | None,
         carrier: tuple[int, str] | None,
-        columns: SearchColumns,
+        conflicting: bool,
     ) -> int:
-        first = message.from_[0] if message.from_ else Address("", "")
         cursor = self.db.execute(
             "INSERT INTO messages (sha256, size, message_id, message_id_synthetic, carrier_id,"
-            " carrier_part, subject, base_subject, from_name, from_address, date, date_utc,"
-            ' date_raw, date_source, in_reply_to, "references", text, html, charsets, received,'
-            " headers, annex) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?)",
+            f" carrier_part, {MESSAGE_COLUMNS}, annex, conflicting)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                message.source.sha256,
-                message.source.size,
-                message.message_id,
-                int(message.message_id_synthetic),
+                rows.sha256,
+                rows.size,
+                rows.message_id,
+                int(rows.synthetic),
                 carrier[0] if carrier else None,
                 carrier[1] if carrier else None,
-                message.subject,
-                message.base_subject,
-                first.name,
-                first.address,
-                _iso(message.date.value),
-                _iso(message.date.utc),
-                message.date.raw,
-                message.date.source.value,
-                _json(list(message.in_reply_to)),
-                _json(list(message.references)),
-                message.text,
-                message.html,
-                _json([charset_dict(trail) for trail in message.charsets]),
-                _json([hop_dict(hop) for hop in message.received]),
-                _json([[h.name, h.raw, h.value] for h in message.headers]),
+                *rows.columns,
                 annex,
+                int(conflicting),
             ),
         )
         row = int(cursor.lastrowid or 0)
-        self._insert_details(row, message, columns)
+        pending = self._pending
+        pending["addresses"].extend((row, *address) for address in rows.addresses)
+        pending["attachments"].extend((row, *attachment) for attachment in rows.attachments)
+        pending["defects"].extend((row, *defect) for defect in rows.defects)
+        pending["messages_fts"].append((row, rows.stems, rows.keys))
+        self._pending_bytes += len(rows.stems) + len(rows.keys)
+        if self._pending_bytes >= _PENDING_BYTES:
+            self.flush()  # the search columns held back are most of the memory held
         return row
-
-    def _insert_details(self, row: int, message: Message, columns: SearchColumns) -> None:
-        addresses = [
-            (row, role, position, address.name, address.address.lower())
-            for role, group in zip(_ROLES, _address_groups(message), strict=True)
-            for position, address in enumerate(group)
-        ]
-        self.db.executemany("INSERT INTO addresses VALUES (?, ?, ?, ?, ?)", addresses)
-        self.db.executemany(
-            "INSERT INTO attachments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    row,
-                    n,
-                    a.filename,
-                    a.content_type,
-                    a.size,
-                    a.sha256,
-                    int(a.inline),
-                    a.content_id,
-                    a.part,
-                )
-                for n, a in enumerate(message.attachments)
-            ],
-        )
-        self.db.executemany(
-            "INSERT INTO defects VALUES (?, ?, ?, ?, ?)",
-            [(row, n, d.kind.value, d.where, d.detail) for n, d in enumerate(message.defects)],
-        )
-        stems, keys = columns.get(message.source.sha256) or index_columns(_searchable(message))
-        self.db.execute(
-            "INSERT INTO messages_fts (rowid, stems, keys) VALUES (?, ?, ?)", (row, stems, keys)
-        )
 
     def _delete_message(self, row: int) -> None:
         query = "SELECT id FROM messages WHERE carrier_id = ?"
@@ -383,6 +405,9 @@ class Store:
 
     def thread_inputs(self, thread_id: str | None = None) -> list[ThreadInput]:
         """What threading needs of every message (or of one thread's): ids, subject, date."""
+        return list(self._thread_inputs(thread_id))
+
+    def _thread_inputs(self, thread_id: str | None = None) -> Iterator[ThreadInput]:
         query = (
             'SELECT id, message_id, in_reply_to, "references", base_subject, date_utc,'
             " carrier_id FROM messages"
@@ -391,36 +416,39 @@ class Store:
         if thread_id is not None:
             query += " WHERE thread_id = ?"
             params = (thread_id,)
-        return [
-            ThreadInput(
+        for row in self.db.execute(query, params):
+            yield ThreadInput(
                 key=str(row[0]),
                 message_id=row[1],
-                in_reply_to=tuple(json.loads(row[2])),
-                references=tuple(json.loads(row[3])),
+                in_reply_to=_id_list(row[2]),
+                references=_id_list(row[3]),
                 base_subject=row[4],
                 date_utc=datetime.fromisoformat(row[5]) if row[5] else None,
                 carried_by=None if row[6] is None else str(row[6]),
             )
-            for row in self.db.execute(query, params)
-        ]
 
     def rethread(self, subject_fallback: bool = True) -> int:
-        """Thread the whole index again (JWZ, see ``docs/threading.md``); return the threads."""
-        placements = thread_messages(self.thread_inputs(), subject_fallback)
+        """Thread the whole index again (JWZ, see ``docs/threading.md``); return the threads.
+
+        Placements are written as they are made, never all held at once.
+        """
+        placements = iter_placements(self._thread_inputs(), subject_fallback)
         self.db.executemany(
             "UPDATE messages SET thread_id = ?, thread_parent_id = ?, thread_depth = ?,"
             " thread_by_subject = ? WHERE id = ?",
-            [
+            (
                 (p.thread_id, p.parent_id, p.depth, int(p.by_subject), int(key))
-                for key, p in placements.items()
-            ],
+                for key, p in placements
+            ),
         )
-        return len({p.thread_id for p in placements.values()})
+        query = "SELECT count(DISTINCT thread_id) FROM messages"
+        return int(self.db.execute(query).fetchone()[0])
 
     # Whole-index queries -------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
         """How many files, messages, threads and defects the index holds."""
+        self.flush()
         one = self.db.execute
         return {
             "files": int(one("SELECT count(*) FROM files").fetchone()[0]),
@@ -444,30 +472,22 @@ class Store:
         )
 
 
-def _address_groups(message: Message) -> tuple[tuple[Address, ...], ...]:
-    return (message.from_, message.sender, message.reply_to, message.to, message.cc, message.bcc)
+_PENDING_BYTES = 1 << 20
+"""Characters of search columns :meth:`Store.bulk` holds back before it writes them."""
+
+_INSERTS = {
+    "addresses": "INSERT INTO addresses VALUES (?, ?, ?, ?, ?)",
+    "attachments": "INSERT INTO attachments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "defects": "INSERT INTO defects VALUES (?, ?, ?, ?, ?)",
+    "messages_fts": "INSERT INTO messages_fts (rowid, stems, keys) VALUES (?, ?, ?)",
+    "message_files": "INSERT OR IGNORE INTO message_files"
+    ' (message_id, file_id, mbox_index, "offset") VALUES (?, ?, ?, ?)',
+}
 
 
-SearchColumns = dict[str, tuple[str, str]]
-"""The FTS5 columns (stems, keys) of a message and its forwarded ones, by SHA-256."""
-
-
-def search_columns(message: Message) -> SearchColumns:
-    """The FTS5 columns of a message and of every message forwarded inside it.
-
-    The indexer's workers compute them, so that the text analysis runs in parallel.
-    """
-    return {m.source.sha256: index_columns(_searchable(m)) for m in message.walk()}
-
-
-def _searchable(message: Message) -> str:
-    names = " ".join(a.name for group in _address_groups(message) for a in group)
-    files = " ".join(a.filename or "" for a in message.attachments)
-    return "\n".join((message.subject, names, files, message.text))
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _id_list(stored: str) -> tuple[str, ...]:
+    """A stored JSON list of Message-IDs as a tuple (most are empty: no parse for those)."""
+    return () if stored == "[]" else tuple(json.loads(stored))
 
 
 def _json(value: object) -> str:

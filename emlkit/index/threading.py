@@ -63,6 +63,7 @@ __all__ = [
     "Thread",
     "ThreadInput",
     "ThreadNode",
+    "iter_placements",
     "thread_id_for",
     "thread_messages",
     "thread_tree",
@@ -155,22 +156,34 @@ def thread_messages(
 
     Raises ValueError when two inputs share a key.
     """
-    placements: dict[str, Placement] = {}
+    return dict(iter_placements(inputs, subject_fallback))
+
+
+def iter_placements(
+    inputs: Iterable[ThreadInput], subject_fallback: bool = True
+) -> Iterator[tuple[str, Placement]]:
+    """:func:`thread_messages` as a stream of (key, placement), thread by thread, so that a
+    caller writing them away never holds them all.
+
+    Raises ValueError when two inputs share a key.
+    """
     for root in _build(inputs, subject_fallback):
         thread_id = thread_id_for(root.message_id)
         for depth, node in _walk(root):
             if node.item is None:
                 continue
             parent = node.parent
-            placements[node.item.key] = Placement(
-                thread_id=thread_id,
-                parent_id=None if parent is None else parent.message_id,
-                parent_key=None if parent is None or parent.item is None else parent.item.key,
-                root_id=root.message_id,
-                depth=depth,
-                by_subject=node.by_subject,
+            yield (
+                node.item.key,
+                Placement(
+                    thread_id=thread_id,
+                    parent_id=None if parent is None else parent.message_id,
+                    parent_key=None if parent is None or parent.item is None else parent.item.key,
+                    root_id=root.message_id,
+                    depth=depth,
+                    by_subject=node.by_subject,
+                ),
             )
-    return placements
 
 
 def thread_tree(inputs: Iterable[ThreadInput], subject_fallback: bool = True) -> list[Thread]:
