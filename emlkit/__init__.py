@@ -6,12 +6,28 @@ The parser layer reads bytes into immutable :class:`Message` records::
     for message in emlkit.iter_messages("samples/"):
         print(message.date.value, message.from_, message.subject)
 
+The notebook API indexes a folder and reads the index::
+
+    with emlkit.open("samples/", db="/tmp/samples.db") as corpus:
+        corpus.search("пистолет").to_pandas()
+
 See ``docs/`` for the record, the charset trail, the defects and the command line.
 """
 
 from __future__ import annotations
 
-from emlkit.errors import EmlkitError, InputError, UsageError
+from typing import TYPE_CHECKING
+
+from emlkit.errors import (
+    CaseError,
+    EmlkitError,
+    InputError,
+    MissingDependencyError,
+    NotFoundError,
+    QueryError,
+    StoreError,
+    UsageError,
+)
 from emlkit.parse import iter_file_messages, iter_mail_files, iter_messages, parse_bytes, parse_file
 from emlkit.policy import Policy
 from emlkit.records import (
@@ -32,32 +48,106 @@ from emlkit.records import (
     Source,
 )
 
+if TYPE_CHECKING:
+    from emlkit.api import (
+        Corpus,
+        Correspondents,
+        Excerpts,
+        IndexedMessage,
+        IndexRun,
+        MessageSet,
+        QuoteChecks,
+        SearchResults,
+        Senders,
+        Thread,
+        ThreadEntry,
+        Threads,
+        Timeline,
+        open,
+    )
+
 __version__ = "0.1.0"
+
+_API = frozenset(
+    {
+        "Corpus",
+        "Correspondents",
+        "Excerpts",
+        "IndexedMessage",
+        "IndexRun",
+        "MessageSet",
+        "QuoteChecks",
+        "SearchResults",
+        "Senders",
+        "Thread",
+        "ThreadEntry",
+        "Threads",
+        "Timeline",
+        "open",
+    }
+)
+"""The notebook API's names: imported on first use, so ``import emlkit`` stays as light as
+the parser (index workers and parse-only scripts never load the index, claims or renderers
+for it)."""
+
+
+def __getattr__(name: str) -> object:
+    if name in _API:
+        from emlkit import api
+
+        value = getattr(api, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'emlkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _API)
+
 
 __all__ = [
     "Address",
     "Attachment",
+    "CaseError",
     "CharsetMethod",
     "CharsetTrail",
+    "Corpus",
+    "Correspondents",
     "DateSource",
     "Defect",
     "DefectKind",
     "EmlkitError",
+    "Excerpts",
     "Failure",
     "FailureKind",
     "Header",
+    "IndexRun",
+    "IndexedMessage",
     "InputError",
     "Message",
     "MessageDate",
+    "MessageSet",
+    "MissingDependencyError",
+    "NotFoundError",
     "ParentLink",
     "Policy",
+    "QueryError",
+    "QuoteChecks",
     "ReceivedHop",
+    "SearchResults",
+    "Senders",
     "Source",
+    "StoreError",
+    "Thread",
+    "ThreadEntry",
+    "Threads",
+    "Timeline",
     "UsageError",
     "__version__",
     "iter_file_messages",
     "iter_mail_files",
     "iter_messages",
+    "open",
     "parse_bytes",
     "parse_file",
 ]

@@ -34,3 +34,18 @@ class StoreError(EmlkitError):
 
 class StoreLockedError(StoreError):
     """Another ``emlkit index`` is writing to the same database right now."""
+
+
+class NotFoundError(UsageError, KeyError):
+    """A message, thread or annex asked for by id is not in the index.
+
+    It is also a :class:`KeyError`, so ``except KeyError`` works as for a mapping.
+    """
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)  # KeyError would show the message in quotes
+
+
+class MissingDependencyError(EmlkitError, ImportError):
+    """An optional feature needs a package that is not installed; the message says which
+    extra to install (``pip install 'emlkit[pandas]'``)."""

@@ -1,0 +1,245 @@
+"""HTML for notebooks: messages, threads, search hits, excerpts and tables.
+
+The notebook API's ``_repr_html_`` methods call these builders. Every string that comes
+from mail (names, subjects, bodies, snippets, file names, ids) goes through
+:func:`html.escape`, so a message holding ``<script>`` shows the text and runs nothing.
+Matched words are marked by offsets into the plain text, each piece escaped on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from html import escape
+from typing import Protocol
+
+from emlkit.claims.excerpts import ClaimText, Excerpt, MessageExcerpts
+from emlkit.index.queries import MessageSummary, SearchHit
+from emlkit.index.threading import Thread
+from emlkit.records import Address, Attachment, Defect
+
+__all__ = [
+    "DisplayedMessage",
+    "excerpts_html",
+    "hits_html",
+    "marked",
+    "message_html",
+    "table_html",
+    "thread_html",
+]
+
+BODY_CHARS = 20_000
+"""How much of a body a message's HTML shows; the rest is cut with a note."""
+
+_TABLE = "border-collapse: collapse; text-align: left"
+_CELL = "padding: 2px 8px; vertical-align: top; text-align: left"
+_PRE = "white-space: pre-wrap; font-family: monospace; margin: 4px 0"
+_DIM = "color: #777"
+_MARK = "background: #ffea7a"
+
+
+class DisplayedMessage(Protocol):
+    """What :func:`message_html` shows of a message (the notebook API's record has it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def message_id(self) -> str: ...
+    @property
+    def date(self) -> datetime | None: ...
+    @property
+    def sender(self) -> Address | None: ...
+    @property
+    def to(self) -> tuple[Address, ...]: ...
+    @property
+    def cc(self) -> tuple[Address, ...]: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def annex(self) -> int | None: ...
+    @property
+    def thread_id(self) -> str | None: ...
+    @property
+    def paths(self) -> tuple[str, ...]: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def attachments(self) -> tuple[Attachment, ...]: ...
+    @property
+    def defects(self) -> tuple[Defect, ...]: ...
+    @property
+    def text(self) -> str: ...
+
+
+def _e(value: object) -> str:
+    """Any value as escaped HTML text (None as an empty string)."""
+    return escape("" if value is None else str(value), quote=True)
+
+
+def marked(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` escaped, with the character ``spans`` wrapped in ``<mark>``."""
+    pieces: list[str] = []
+    at = 0
+    for start, end in sorted(spans):
+        if start < at or end <= start:
+            continue
+        pieces.append(_e(text[at:start]))
+        pieces.append(f'<mark style="{_MARK}">{_e(text[start:end])}</mark>')
+        at = end
+    pieces.append(_e(text[at:]))
+    return "".join(pieces)
+
+
+def table_html(
+    columns: Sequence[str], rows: Iterable[Sequence[object]], caption: str | None = None
+) -> str:
+    """A plain table: a header row of ``columns``, then one row per item, all escaped."""
+    head = "".join(f'<th style="{_CELL}">{_e(column)}</th>' for column in columns)
+    body = "".join(
+        "<tr>" + "".join(f'<td style="{_CELL}">{_cell(value)}</td>' for value in row) + "</tr>"
+        for row in rows
+    )
+    title = "" if caption is None else f'<caption style="text-align: left">{_e(caption)}</caption>'
+    head = f"<thead><tr>{head}</tr></thead>"
+    return f'<table style="{_TABLE}">{title}{head}<tbody>{body}</tbody></table>'
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return "<br>".join(_e(item) for item in value)
+    return _e(value)
+
+
+def _labels(addresses: Iterable[Address]) -> str:
+    return ", ".join(address.label() for address in addresses)
+
+
+def message_html(message: DisplayedMessage) -> str:
+    """A message: a header table (with its provenance), then its body text."""
+    fields: list[tuple[str, object]] = [
+        ("Date", message.date.isoformat() if message.date else "no date"),
+        ("From", message.sender.label() if message.sender else ""),
+        ("To", _labels(message.to)),
+    ]
+    if message.cc:
+        fields.append(("Cc", _labels(message.cc)))
+    fields += [
+        ("Subject", message.subject or "(no subject)"),
+        ("Message-ID", f"<{message.message_id}>"),
+        ("Annex", message.annex),
+        ("Thread", message.thread_id),
+        ("Files", list(message.paths)),
+        ("SHA-256", message.sha256),
+    ]
+    if message.attachments:
+        fields.append(("Attachments", [_attachment(a) for a in message.attachments]))
+    if message.defects:
+        fields.append(
+            ("Defects", [f"{d.kind.value} ({d.where}): {d.detail}" for d in message.defects])
+        )
+    rows = "".join(
+        f'<tr><th style="{_CELL}">{_e(name)}</th><td style="{_CELL}">{_cell(value)}</td></tr>'
+        for name, value in fields
+    )
+    return (
+        f'<div class="emlkit-message"><table style="{_TABLE}">{rows}</table>'
+        f'<pre style="{_PRE}">{_body(message.text)}</pre></div>'
+    )
+
+
+def _attachment(attachment: Attachment) -> str:
+    name = attachment.filename or "(no name)"
+    return f"{name} ({attachment.content_type}, {attachment.size} bytes)"
+
+
+def _body(text: str) -> str:
+    if len(text) <= BODY_CHARS:
+        return _e(text)
+    rest = len(text) - BODY_CHARS
+    return _e(text[:BODY_CHARS]) + f'<span style="{_DIM}">\n… {rest} more characters</span>'
+
+
+def _headline(message: MessageSummary) -> str:
+    sender = Address(message.from_name, message.from_address).label() or "(no sender)"
+    annex = "" if message.annex is None else f' <span style="{_DIM}">[annex {message.annex}]</span>'
+    return (
+        f'<span style="{_DIM}">{_e(message.date or "no date")}</span> '
+        f"<b>{_e(sender)}</b> {_e(message.subject or '(no subject)')}{annex}"
+    )
+
+
+def hits_html(hits: Sequence[SearchHit], query: str) -> str:
+    """Search hits, best first: each message's headline and its snippet, matches marked."""
+    if not hits:
+        return f"<p>no messages match <code>{_e(query)}</code></p>"
+    items = "".join(
+        f"<li>{_headline(hit.message)}"
+        f'<div style="{_DIM}">{_e(hit.message.path)} &lt;{_e(hit.message.message_id)}&gt;</div>'
+        f'<div style="{_PRE}">{marked(hit.snippet, hit.spans)}</div></li>'
+        for hit in hits
+    )
+    return f"<p>{len(hits)} hits for <code>{_e(query)}</code></p><ol>{items}</ol>"
+
+
+def thread_html(thread: Thread, summaries: dict[str, MessageSummary]) -> str:
+    """A thread as an indented tree: date, sender, subject and annex of each message."""
+    lines = [f"<p><b>thread {_e(thread.thread_id)}</b></p>"]
+    for depth, node in thread.root.walk():
+        summary = summaries.get(node.key) if node.key is not None else None
+        style = f"margin-left: {depth * 1.5}em"
+        if summary is None:
+            label = f'<i style="{_DIM}">(not in the corpus) &lt;{_e(node.message_id)}&gt;</i>'
+        else:
+            label = _headline(summary)
+            if node.by_subject:
+                label += f' <span style="{_DIM}">(joined by subject)</span>'
+            if summary.replies_to_missing:
+                missing = f"replies to &lt;{_e(summary.replies_to_missing)}&gt;, not in the corpus"
+                label += f'<br><span style="{_DIM}">{missing}</span>'
+        lines.append(f'<div style="{style}">{"└ " if depth else ""}{label}</div>')
+    return f'<div class="emlkit-thread">{"".join(lines)}</div>'
+
+
+def excerpts_html(annex: int, claims: Sequence[ClaimText], found: Sequence[MessageExcerpts]) -> str:
+    """An annex's claims, then each message's compact header and the passages backing them."""
+    texts = {claim.id: claim.text for claim in claims}
+    parts = [f"<h3>Annex {annex}: {len(found)} messages</h3>"]
+    if claims:
+        parts.append(
+            "<ul>" + "".join(f"<li><b>{_e(c.id)}</b>: {_e(c.text)}</li>" for c in claims) + "</ul>"
+        )
+    for item in found:
+        parts.append(_excerpt_message(item, texts))
+    return f'<div class="emlkit-excerpts">{"".join(parts)}</div>'
+
+
+def _excerpt_message(item: MessageExcerpts, claims: dict[str, str]) -> str:
+    header = item.header
+    to = f" → {_e(', '.join(header.to))}" if header.to else ""
+    badges = "".join(f' <span style="color: #b00">[{_e(kind)}]</span>' for kind in header.defects)
+    blocks = [
+        "<hr>",
+        f'<div><span style="{_DIM}">{_e(header.date or "no date")}</span> '
+        f"<b>{_e(header.sender or '(no sender)')}</b>{to}</div>",
+        f"<div><b>{_e(header.subject or '(no subject)')}</b>{badges}</div>",
+        f'<div style="{_DIM}">&lt;{_e(header.message_id)}&gt; {_e(header.path)}'
+        f" sha256 {_e(header.sha256[:12])}</div>",
+    ]
+    blocks += [_excerpt(excerpt, claims.get(excerpt.claim, "")) for excerpt in item.excerpts]
+    if item.own_text is not None:
+        blocks.append(f'<div style="{_PRE}">{_e(item.own_text)}</div>')
+    if not item.excerpts and item.own_text is None:
+        blocks.append(f'<div style="{_DIM}">(no passage supports the claims)</div>')
+    return "".join(blocks)
+
+
+def _excerpt(excerpt: Excerpt, claim_text: str) -> str:
+    how = "quote" if excerpt.by_quote else "terms"
+    where = f"{how}, characters {excerpt.start}–{excerpt.end}"
+    if excerpt.quoted:
+        where += f"; quoted: {excerpt.attribution or 'earlier text'}"
+    title = f'<b>{_e(excerpt.claim)}</b> <span style="{_DIM}">({_e(where)})</span>'
+    if claim_text:
+        title += f" <i>{_e(claim_text)}</i>"
+    body = f'<blockquote style="{_PRE}">{marked(excerpt.text, excerpt.spans)}</blockquote>'
+    return f"<div>{title}{body}</div>"
