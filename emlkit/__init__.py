@@ -50,6 +50,7 @@ from emlkit.records import (
 
 if TYPE_CHECKING:
     from emlkit.api import (
+        CaseReport,
         Corpus,
         Correspondents,
         Excerpts,
@@ -70,6 +71,7 @@ __version__ = "0.1.0"
 
 _API = frozenset(
     {
+        "CaseReport",
         "Corpus",
         "Correspondents",
         "Excerpts",
@@ -109,6 +111,7 @@ __all__ = [
     "Address",
     "Attachment",
     "CaseError",
+    "CaseReport",
     "CharsetMethod",
     "CharsetTrail",
     "Corpus",

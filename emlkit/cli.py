@@ -10,33 +10,16 @@ from datetime import datetime
 from typing import TextIO
 
 import click
-from rich.console import Console, RenderableType
+from rich.console import Console
 
-from emlkit.claims.case import case_summary, read_case
-from emlkit.claims.excerpts import annex_excerpts
-from emlkit.claims.indexing import index_case
-from emlkit.claims.quotes import verify_quotes
-from emlkit.claims.report import BEST_EXCERPTS, build_report
+import emlkit.api as api
+from emlkit.api.constants import DOCUMENT_FORMATS, EXPORT_FORMATS, TIMELINE_PERIODS
 from emlkit.errors import EmlkitError, UsageError
-from emlkit.index.export import FORMATS, export, export_file
-from emlkit.index.indexer import default_db_path
-from emlkit.index.queries import SearchFilters, find_thread, search
-from emlkit.index.senders import correspondents, senders
-from emlkit.index.store import Store
-from emlkit.index.timeline import PERIODS, TimelineFilters, timeline
 from emlkit.parse import iter_messages
 from emlkit.render import message_json, message_view
 from emlkit.render.browse import hits_json, hits_view, thread_json, thread_view
-from emlkit.render.excerpts import (
-    excerpts_html,
-    excerpts_json,
-    excerpts_markdown,
-    excerpts_view,
-)
 from emlkit.render.indexing import ProgressDisplay, summary_json, summary_view
-from emlkit.render.markup import plain_text
 from emlkit.render.quotes import quotes_json, quotes_view
-from emlkit.render.report import report_html, report_json, report_markdown, report_view
 from emlkit.render.senders import (
     correspondents_json,
     correspondents_view,
@@ -127,17 +110,18 @@ def index(
     errors = Console(stderr=True)
     try:
         with ProgressDisplay(errors, quiet=quiet or as_json) as display:
-            summary, case = index_case(list(paths), db, jobs, display.update, case_file)
+            run = api.update_index(paths, db=db, jobs=jobs, case=case_file, progress=display.update)
     except UsageError as error:
         raise click.UsageError(str(error)) from error
     except EmlkitError as error:
         raise click.ClickException(str(error)) from error
+    summary = run.summary
     if as_json:
         click.echo(summary_json(summary))
     elif not quiet:
         Console(highlight=False).print(summary_view(summary))
-        if case is not None:
-            click.echo(f"case stored: {case_summary(case.path, case).removesuffix(': OK')}")
+        if run.case is not None:
+            click.echo(f"case stored: {run.case_summary()}")
     for failure in summary.failed:
         where = failure.path if failure.index is None else f"{failure.path} #{failure.index}"
         _stderr(f"{where}: {failure.reason}")
@@ -145,10 +129,9 @@ def index(
         sys.exit(1)
 
 
-def _open_index(db: str | None) -> Store:
-    path = db or str(default_db_path())
+def _open_index(db: str | None) -> api.Corpus:
     try:
-        return Store(path, readonly=True)
+        return api.open(db=db)
     except EmlkitError as error:
         raise click.ClickException(f"{error}; run `emlkit index PATH` first") from error
 
@@ -182,12 +165,21 @@ def search_command(
     script (Yegorova finds Егорова). "a phrase", OR, -word and (groups) work as in a web
     search. A malformed query is a usage error (exit 2).
     """
-    filters = SearchFilters(sender, recipient, since, until, annex, thread)
-    with _open_index(db) as store:
+    with _open_index(db) as corpus:
         try:
-            hits = search(store, query, filters, limit)
+            found = corpus.search(
+                query,
+                limit=limit,
+                sender=sender,
+                recipient=recipient,
+                since=since,
+                until=until,
+                annex=annex,
+                thread=thread,
+            )
         except UsageError as error:
             raise click.UsageError(str(error)) from error
+    hits = list(found)
     if as_json:
         click.echo(hits_json(hits))
     else:
@@ -204,15 +196,15 @@ def thread_command(ident: str, db: str | None, as_json: bool) -> None:
     IDENT is a thread id (from search or export), a Message-ID, or a message's row id.
     Messages the thread refers to but the corpus lacks are shown as such.
     """
-    with _open_index(db) as store:
+    with _open_index(db) as corpus:
         try:
-            thread, summaries = find_thread(store, ident)
-        except UsageError as error:
+            found = corpus.thread(ident)
+        except EmlkitError as error:
             raise click.ClickException(str(error)) from error
     if as_json:
-        click.echo(thread_json(thread, summaries))
+        click.echo(thread_json(found.tree, found.summaries))
     else:
-        Console(highlight=False).print(thread_view(thread, summaries))
+        Console(highlight=False).print(thread_view(found.tree, found.summaries))
 
 
 @main.command(name="senders")
@@ -226,9 +218,9 @@ def senders_command(db: str | None, annex: int | None, as_json: bool) -> None:
     are the same two or more words in Cyrillic or Latin (Anna Yegorova, Егорова Анна) are
     merged, and each merge is shown.
     """
-    with _open_index(db) as store:
+    with _open_index(db) as corpus:
         try:
-            found = senders(store, annex)
+            found = list(corpus.senders(annex))
         except EmlkitError as error:
             raise click.ClickException(str(error)) from error
     if as_json:
@@ -246,9 +238,9 @@ def senders_command(db: str | None, annex: int | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the pairs as JSON.")
 def correspondents_command(db: str | None, annex: int | None, limit: int, as_json: bool) -> None:
     """List who writes to whom: sender → recipient identities (To/Cc/Bcc) with counts."""
-    with _open_index(db) as store:
+    with _open_index(db) as corpus:
         try:
-            found = correspondents(store, annex, limit or None)
+            found = list(corpus.correspondents(annex, limit or None))
         except EmlkitError as error:
             raise click.ClickException(str(error)) from error
     if as_json:
@@ -260,7 +252,11 @@ def correspondents_command(db: str | None, annex: int | None, limit: int, as_jso
 @main.command(name="timeline")
 @_DB_OPTION
 @click.option(
-    "--by", type=click.Choice(PERIODS), default="month", show_default=True, help="Period (UTC)."
+    "--by",
+    type=click.Choice(TIMELINE_PERIODS),
+    default="month",
+    show_default=True,
+    help="Period (UTC).",
 )
 @click.option("--from", "sender", help="Only messages from identities matching this text.")
 @click.option("--annex", type=int, help="Only messages of this annex.")
@@ -273,9 +269,9 @@ def timeline_command(
     Flagged: a Date later than the first Received hop by more than an hour or earlier by
     more than a day, and dates not read from a valid Date header.
     """
-    with _open_index(db) as store:
+    with _open_index(db) as corpus:
         try:
-            found = timeline(store, by, TimelineFilters(sender, annex))
+            found = corpus.timeline(by, sender=sender, annex=annex).counts
         except EmlkitError as error:
             raise click.ClickException(str(error)) from error
     if as_json:
@@ -289,7 +285,7 @@ def timeline_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(EXPORT_FORMATS),
     default="jsonl",
     show_default=True,
     help="JSON lines, or CSV with lists as JSON text.",
@@ -304,13 +300,13 @@ def export_command(db: str | None, fmt: str, output: str | None, annex: int | No
     Rows have the ids, paths, hashes, annex, thread and parent, subject, addresses, dates
     (with offset and in UTC), references, attachments, defects and date anomalies.
     """
-    with _open_index(db) as store:
+    with _open_index(db) as corpus:
         try:
             if output is not None:
-                count = export_file(store, fmt, output, annex)
+                count = corpus.export(fmt, output, annex=annex)
                 _stderr(f"{count} messages exported to {output}")
             else:
-                export(store, fmt, _utf8_stdout(), annex)
+                corpus.export(fmt, _utf8_stdout(), annex=annex)
                 sys.stdout.flush()
         except BrokenPipeError:
             _quiet_stdout()  # the reader (head, less) has had enough
@@ -353,14 +349,15 @@ def case_check(file: str) -> None:
     summary goes to stdout. Exits 1 when there are errors (warnings alone exit 0).
     """
     try:
-        found, problems = read_case(file)
+        checked = api.check_case(file)
     except EmlkitError as error:
         raise click.ClickException(str(error)) from error
-    for problem in problems:
-        click.echo(problem.format(file), err=True)
-    if found is None:
+    for line in checked.lines():
+        click.echo(line, err=True)
+    summary = checked.summary()
+    if summary is None:
         sys.exit(1)
-    click.echo(case_summary(file, found))
+    click.echo(summary)
 
 
 @main.command(name="verify-quotes")
@@ -373,8 +370,8 @@ def verify_quotes_command(db: str | None, annex: int | None, anywhere: bool, as_
 
     Exits 1 when any quote is not found (each is shown with the nearest passage).
     """
-    with _open_index(db) as store:
-        checks = verify_quotes(store, annex, anywhere)
+    with _open_index(db) as corpus:
+        checks = list(corpus.verify_quotes(annex, anywhere))
     if as_json:
         click.echo(quotes_json(checks))
     else:
@@ -385,11 +382,10 @@ def verify_quotes_command(db: str | None, annex: int | None, anywhere: bool, as_
         sys.exit(1)
 
 
-_OUTPUT_FORMATS = ("terminal", "markdown", "html", "json")
 _FORMAT_OPTION = click.option(
     "--format",
     "output_format",
-    type=click.Choice(_OUTPUT_FORMATS),
+    type=click.Choice(DOCUMENT_FORMATS),
     default="terminal",
     show_default=True,
     help="A terminal view, Markdown, one self-contained HTML page, or JSON.",
@@ -397,23 +393,19 @@ _FORMAT_OPTION = click.option(
 _OUTPUT_OPTION = click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE, not stdout."
 )
-_FILE_WIDTH = 100  # the terminal view written to a file: a fixed width, no colour
 
 
-def _emit(rendered: str | RenderableType, output: str | None) -> None:
-    """Print a rendered document (text, or a rich view) to stdout or write it to a file."""
+def _emit(document: api.Document, output_format: str, output: str | None) -> None:
+    """Print a document (an annex's excerpts, the report) to stdout or write it to a file."""
+    if output is None:
+        rendered = document.render(output_format)
+        if isinstance(rendered, str):
+            click.echo(rendered, nl=not rendered.endswith("\n"))
+        else:
+            Console(highlight=False).print(rendered)
+        return
     try:
-        if output is None:
-            if isinstance(rendered, str):
-                click.echo(rendered, nl=not rendered.endswith("\n"))
-            else:
-                Console(highlight=False).print(rendered)
-            return
-        with open(output, "w", encoding="utf-8") as handle:
-            if isinstance(rendered, str):
-                handle.write(rendered if rendered.endswith("\n") else rendered + "\n")
-            else:
-                handle.write(plain_text(rendered, _FILE_WIDTH))
+        document.save(output, output_format)
     except OSError as error:
         raise click.ClickException(f"{output}: {error.strerror}") from error
     _stderr(f"written to {output}")
@@ -430,17 +422,11 @@ def excerpt_command(
 ) -> None:
     """Each message of an annex, in thread and date order, with the passages that support
     the claims tied to the annex (or, with no claims, the message's own text)."""
-    with _open_index(db) as store:
-        claims, found = annex_excerpts(store, annex, claim)
+    with _open_index(db) as corpus:
+        found = corpus.excerpts(annex, claim)
     if not found:
         raise click.ClickException(f"no messages in annex {annex}")
-    renderers = {
-        "terminal": excerpts_view,
-        "markdown": excerpts_markdown,
-        "html": excerpts_html,
-        "json": excerpts_json,
-    }
-    _emit(renderers[output_format](annex, claims, found), output)
+    _emit(found, output_format, output)
 
 
 @main.command(name="report")
@@ -449,27 +435,21 @@ def excerpt_command(
 @_OUTPUT_OPTION
 @click.option(
     "--best",
-    default=BEST_EXCERPTS,
-    show_default=True,
     type=click.IntRange(min=0),
-    help="Excerpts shown per claim, best first.",
+    help="Excerpts shown per claim, best first (default: 5).",
 )
-def report_command(db: str | None, output_format: str, output: str | None, best: int) -> None:
+def report_command(
+    db: str | None, output_format: str, output: str | None, best: int | None
+) -> None:
     """The whole case: each claim with its verified quotes and best excerpts, the provenance
     of every message cited, and each annex with its messages and key quotes.
 
     The quotes are verified as `emlkit verify-quotes` does; the report is written even when
     some are not found (it says so), so check them with `verify-quotes` in scripts.
     """
-    with _open_index(db) as store:
+    with _open_index(db) as corpus:
         try:
-            built = build_report(store, best)
+            found = corpus.report(best)
         except EmlkitError as error:
             raise click.ClickException(str(error)) from error
-    renderers = {
-        "terminal": report_view,
-        "markdown": report_markdown,
-        "html": report_html,
-        "json": report_json,
-    }
-    _emit(renderers[output_format](built), output)
+    _emit(found, output_format, output)

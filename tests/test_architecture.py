@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +20,9 @@ ALLOWED: dict[str, set[str]] = {
     "claims": {"base", "parse", "index"},
     "render": {"base", "parse", "index", "claims"},
     "api": {"base", "parse", "index", "claims", "render"},
-    "cli": {"base", "parse", "index", "claims", "render", "api"},
+    # The command line is a shell over the notebook API: it never reaches the index or the
+    # claims itself (issue 5), so everything it shows, a notebook can show too.
+    "cli": {"base", "parse", "render", "api"},
     "package": {"base", "parse", "index", "claims", "render", "api", "cli"},
 }
 
@@ -75,3 +80,43 @@ def test_the_check_sees_a_violation() -> None:
     assert "render" not in ALLOWED["parse"]
     assert layer_of("emlkit.render.records") == "render"
     assert emlkit_imports(PACKAGE / "cli.py")
+
+
+def test_the_cli_reaches_the_index_only_through_the_api() -> None:
+    cli = PACKAGE / "cli.py"
+    imported = emlkit_imports(cli)
+    assert not {m for m in imported if m.startswith(("emlkit.index", "emlkit.claims"))}
+    tree = ast.parse(cli.read_text(encoding="utf-8"))
+    modules = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert "sqlite3" not in modules
+    strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)]
+    sql = [
+        s for s in strings if isinstance(s, str) and re.search(r"\bSELECT\b|\bFROM \w+ WHERE", s)
+    ]
+    assert not sql, f"SQL in cli.py: {sql}"
+
+
+def test_the_cli_check_sees_a_storage_import(tmp_path: Path) -> None:
+    bad = tmp_path / "cli.py"
+    bad.write_text("from emlkit.index.store import Store\n", encoding="utf-8")
+    assert emlkit_imports(bad) == {"emlkit.index.store"}
+    assert "index" not in ALLOWED["cli"]
+
+
+def test_the_cli_starts_without_loading_what_reading_an_index_needs() -> None:
+    # `emlkit index` with nothing to do must stay fast: the excerpts, quotes, report and
+    # notebook views are loaded only by the commands that read an index.
+    code = "import sys, emlkit.cli; print(' '.join(sorted(sys.modules)))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    heavy = {
+        "emlkit.api.corpus",
+        "emlkit.api.documents",
+        "emlkit.claims.excerpts",
+        "emlkit.claims.quotes",
+        "emlkit.claims.report",
+        "emlkit.render.report",
+        "rapidfuzz",
+    }
+    assert not heavy & set(loaded), sorted(heavy & set(loaded))

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from emlkit.claims.excerpts import Excerpt, MessageHeader
 from emlkit.claims.indexing import index_case
-from emlkit.claims.report import CitedExcerpt, Report, build_report, rank
+from emlkit.claims.report import BEST_EXCERPTS, CitedExcerpt, Report, build_report, rank
 from emlkit.cli import main
 from emlkit.errors import CaseError
 from emlkit.index.indexer import index_paths
@@ -99,6 +99,18 @@ def test_best_limits_the_excerpts(db: Path) -> None:
     with Store(db, readonly=True) as store:
         short = build_report(store, best=1)
     assert all(len(claim.excerpts) <= 1 for claim in short.claims)
+
+
+def test_report_best_option_defaults_to_the_library_default(db: Path) -> None:
+    runner = CliRunner()
+    help_text = " ".join(runner.invoke(main, ["report", "--help"]).output.split())
+    assert f"(default: {BEST_EXCERPTS})" in help_text
+    shown = runner.invoke(main, ["report", "--db", str(db), "--format", "json"])
+    one = runner.invoke(main, ["report", "--db", str(db), "--format", "json", "--best", "1"])
+    assert shown.exit_code == one.exit_code == 0
+    counts = [len(claim["excerpts"]) for claim in json.loads(shown.output)["claims"]]
+    assert max(counts) == BEST_EXCERPTS
+    assert all(len(c["excerpts"]) <= 1 for c in json.loads(one.output)["claims"])
 
 
 def test_source_date_epoch_fixes_the_time(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

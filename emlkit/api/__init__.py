@@ -1,43 +1,89 @@
 """The notebook API: ``emlkit.open("samples/")`` and the :class:`Corpus` it returns.
 
 A facade over the index, the claims and the renderers: it holds no logic of its own beyond
-reading records and shaping results (``to_pandas()``, HTML for notebooks). See
-``docs/api.md`` and ``docs/tutorial.ipynb``.
+reading records and shaping results (``to_pandas()``, HTML for notebooks). The command line
+is a shell over it. See ``docs/api.md`` and ``docs/tutorial.ipynb``.
+
+Each name is imported from its module on first use, so that ``emlkit index`` — which needs
+only :func:`update_index` — does not pay for loading the excerpts, quotes and renderers.
 """
 
 from __future__ import annotations
 
-from emlkit.api.corpus import (
-    EXPORT_FORMATS,
-    FREQUENCIES,
-    TIMELINE_PERIODS,
-    Corpus,
-    IndexRun,
-    default_db,
-    open,
-)
-from emlkit.api.messages import MessageSet
-from emlkit.api.reading import MessageFilter
-from emlkit.api.record import IndexedMessage
-from emlkit.api.results import (
-    Correspondents,
-    Excerpts,
-    QuoteChecks,
-    ResultList,
-    SearchResults,
-    Senders,
-    Thread,
-    ThreadEntry,
-    Threads,
-    Timeline,
-)
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from emlkit.api.constants import (
+        DOCUMENT_FORMATS,
+        EXPORT_FORMATS,
+        FREQUENCIES,
+        TIMELINE_PERIODS,
+    )
+    from emlkit.api.corpus import Corpus, open
+    from emlkit.api.documents import CaseReport, Document, Excerpts
+    from emlkit.api.indexing import CaseCheck, IndexRun, check_case, default_db, update_index
+    from emlkit.api.messages import MessageSet
+    from emlkit.api.reading import MessageFilter
+    from emlkit.api.record import IndexedMessage
+    from emlkit.api.results import (
+        Correspondents,
+        QuoteChecks,
+        ResultList,
+        SearchResults,
+        Senders,
+        Thread,
+        ThreadEntry,
+        Threads,
+        Timeline,
+    )
+
+_MODULES = {
+    "constants": ("DOCUMENT_FORMATS", "EXPORT_FORMATS", "FREQUENCIES", "TIMELINE_PERIODS"),
+    "corpus": ("Corpus", "open"),
+    "documents": ("CaseReport", "Document", "Excerpts"),
+    "indexing": ("CaseCheck", "IndexRun", "check_case", "default_db", "update_index"),
+    "messages": ("MessageSet",),
+    "reading": ("MessageFilter",),
+    "record": ("IndexedMessage",),
+    "results": (
+        "Correspondents",
+        "QuoteChecks",
+        "ResultList",
+        "SearchResults",
+        "Senders",
+        "Thread",
+        "ThreadEntry",
+        "Threads",
+        "Timeline",
+    ),
+}
+_HOME = {name: module for module, names in _MODULES.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'emlkit.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"emlkit.api.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOME))
+
 
 __all__ = [
+    "DOCUMENT_FORMATS",
     "EXPORT_FORMATS",
     "FREQUENCIES",
     "TIMELINE_PERIODS",
+    "CaseCheck",
+    "CaseReport",
     "Corpus",
     "Correspondents",
+    "Document",
     "Excerpts",
     "IndexRun",
     "IndexedMessage",
@@ -51,6 +97,8 @@ __all__ = [
     "ThreadEntry",
     "Threads",
     "Timeline",
+    "check_case",
     "default_db",
     "open",
+    "update_index",
 ]

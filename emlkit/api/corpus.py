@@ -10,18 +10,19 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
+from emlkit.api.constants import EXPORT_FORMATS, FREQUENCIES, TIMELINE_PERIODS
+from emlkit.api.documents import CaseReport, Excerpts
+from emlkit.api.indexing import IndexRun, PathLike, default_db, update_index
 from emlkit.api.messages import MessageSet
-from emlkit.api.reading import register_functions, stored_case
+from emlkit.api.reading import register_functions
 from emlkit.api.record import IndexedMessage
 from emlkit.api.results import (
     Correspondents,
-    Excerpts,
     QuoteChecks,
     SearchResults,
     Senders,
@@ -31,51 +32,18 @@ from emlkit.api.results import (
 )
 from emlkit.claims.case import Case
 from emlkit.claims.excerpts import annex_excerpts
-from emlkit.claims.indexing import index_case
 from emlkit.claims.quotes import verify_quotes
+from emlkit.claims.report import BEST_EXCERPTS, build_report
+from emlkit.claims.stored import stored_case
 from emlkit.errors import NotFoundError, StoreError, UsageError
-from emlkit.index.export import FORMATS, export, export_file
-from emlkit.index.indexer import IndexSummary, ProgressCallback, default_db_path
+from emlkit.index.export import export, export_file
+from emlkit.index.indexer import ProgressCallback
 from emlkit.index.queries import MessageSummary, SearchFilters, SearchHit, find_thread, search
 from emlkit.index.senders import correspondents, senders
 from emlkit.index.store import Store
-from emlkit.index.timeline import PERIODS, TimelineFilters, timeline
+from emlkit.index.timeline import TimelineFilters, timeline
 
-__all__ = [
-    "EXPORT_FORMATS",
-    "FREQUENCIES",
-    "TIMELINE_PERIODS",
-    "Corpus",
-    "IndexRun",
-    "default_db",
-    "open",
-]
-
-PathLike = str | os.PathLike[str]
-
-FREQUENCIES = {"D": "day", "W": "week", "M": "month"}
-"""The ``freq`` letters of :meth:`Corpus.timeline` (as in pandas) and the periods they name;
-the period names themselves (``day``, ``week``, ``month``) work too."""
-
-TIMELINE_PERIODS = PERIODS
-"""The periods a timeline is counted by: ``day``, ``week``, ``month``."""
-
-EXPORT_FORMATS = FORMATS
-"""The formats of :meth:`Corpus.export`: ``jsonl`` and ``csv``."""
-
-
-def default_db() -> Path:
-    """The index used when none is named: ``$EMLKIT_DB``, else ``.emlkit/index.db`` in the
-    current folder (the same as the command line's)."""
-    return default_db_path()
-
-
-@dataclass(frozen=True, slots=True)
-class IndexRun:
-    """What :func:`open` did when given folders: the run's summary and the case file used."""
-
-    summary: IndexSummary
-    case: Case | None
+__all__ = ["Corpus", "open"]
 
 
 def open(
@@ -103,34 +71,13 @@ def open(
     :raises StoreError: the index does not exist or is not an emlkit index.
     :raises StoreLockedError: another index run is writing to the same database.
     """
-    paths = _paths(path_or_paths)
-    if not paths:
+    target = Path(db) if db is not None else default_db()
+    if path_or_paths is None:
         if case is not None or jobs is not None:
             raise UsageError("case= and jobs= are for indexing: give the folders to index too")
-        return Corpus(db if db is not None else default_db())
-    target = Path(db) if db is not None else default_db()
-    _refuse_inside(target, paths)
-    summary, found = index_case(list(paths), target, jobs, progress, case)
-    return Corpus(target, last_run=IndexRun(summary, found))
-
-
-def _paths(given: PathLike | Iterable[PathLike] | None) -> list[PathLike]:
-    if given is None:
-        return []
-    if isinstance(given, str | os.PathLike):
-        return [given]
-    return list(given)
-
-
-def _refuse_inside(db: Path, paths: list[PathLike]) -> None:
-    where = db.resolve()
-    for given in paths:
-        root = Path(given).resolve()
-        if root.is_dir() and (where == root or root in where.parents):
-            raise UsageError(
-                f"the index {db} would be inside the corpus {given}: emlkit never writes inside"
-                " the evidence it reads; choose another place for it (db=, --db or EMLKIT_DB)"
-            )
+        return Corpus(target)
+    run = update_index(path_or_paths, db=target, jobs=jobs, case=case, progress=progress)
+    return Corpus(target, last_run=run)
 
 
 class Corpus:
@@ -293,7 +240,8 @@ class Corpus:
     @property
     def case(self) -> Case | None:
         """The case stored with the index (letter, annexes, claims), or None without one."""
-        return stored_case(self.store.db)
+        found = stored_case(self.store)
+        return None if found is None else found.case
 
     def excerpts(self, annex: int, claim: str | None = None) -> Excerpts:
         """Each message of ``annex``, in thread and date order, with the passages that
@@ -305,6 +253,15 @@ class Corpus:
         """Check that each quote of the case stands verbatim in a message of its claim's
         annexes (of any message with ``anywhere``); ``annex`` keeps the claims citing it."""
         return QuoteChecks(verify_quotes(self.store, annex, anywhere))
+
+    def report(self, best: int | None = None) -> CaseReport:
+        """The case report: each claim with its verified quotes and ``best`` excerpts
+        (default: :data:`~emlkit.claims.report.BEST_EXCERPTS`, 5), the provenance of every
+        message cited, the annexes explained (``docs/report-format.md``).
+
+        :raises CaseError: the index holds no case.
+        """
+        return CaseReport(build_report(self.store, BEST_EXCERPTS if best is None else best))
 
     # Export --------------------------------------------------------------------------------
 

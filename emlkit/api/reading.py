@@ -6,17 +6,14 @@ their addresses, attachments, defects and file paths, each fetched for the whole
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 from emlkit.api.record import IndexedMessage
-from emlkit.claims.case import Annex, Case, Claim, Letter
 from emlkit.records import Address, Attachment, Defect, DefectKind
 
 __all__ = [
@@ -27,7 +24,6 @@ __all__ = [
     "filter_sql",
     "iter_records",
     "register_functions",
-    "stored_case",
     "utc_text",
 ]
 
@@ -234,39 +230,3 @@ def _addresses(db: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, li
     for key, role, name, address in db.execute(sql, ids):
         found.setdefault(int(key), {}).setdefault(role, []).append(Address(name, address))
     return found
-
-
-def stored_case(db: sqlite3.Connection) -> Case | None:
-    """The case stored by the last index run with a case file, or None when there is none."""
-    try:
-        found = db.execute(
-            "SELECT path, letter_title, letter_date, letter_path FROM case_file WHERE id = 1"
-        ).fetchone()
-        if found is None:
-            return None
-        annexes = db.execute(
-            "SELECT number, coalesce(title, ''), coalesce(description, ''), paths FROM annexes"
-            " ORDER BY number"
-        ).fetchall()
-        claims = db.execute(
-            "SELECT id, text, annexes, terms, quotes, translations, note FROM claims"
-            " ORDER BY position"
-        ).fetchall()
-    except sqlite3.OperationalError:  # an index made before case files existed
-        return None
-    letter = Letter(
-        found[1],
-        None if found[2] is None else date.fromisoformat(found[2]),
-        None if found[3] is None else Path(found[3]),
-    )
-    return Case(
-        Path(found[0]),
-        letter,
-        tuple(Annex(row[0], row[1], row[2], tuple(json.loads(row[3]))) for row in annexes),
-        tuple(_claim(row) for row in claims),
-    )
-
-
-def _claim(row: Any) -> Claim:
-    lists = [tuple(json.loads(value)) for value in row[2:6]]
-    return Claim(row[0], row[1], lists[0], lists[1], lists[2], lists[3], row[6])

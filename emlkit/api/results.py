@@ -11,10 +11,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar, overload
+from typing import ClassVar, TypeVar, overload
 
 from emlkit.api.frames import Frame, frame
-from emlkit.claims.excerpts import ClaimText, MessageExcerpts
 from emlkit.claims.quotes import QuoteCheck
 from emlkit.index.anomalies import MessageAnomaly
 from emlkit.index.queries import MessageSummary, SearchHit
@@ -24,11 +23,10 @@ from emlkit.index.threading import ThreadNode
 from emlkit.index.timeline import Period
 from emlkit.index.timeline import Timeline as Counts
 from emlkit.records import Address
-from emlkit.render.html import excerpts_html, hits_html, table_html, thread_html
+from emlkit.render.html import hits_html, table_html, thread_html
 
 __all__ = [
     "Correspondents",
-    "Excerpts",
     "QuoteChecks",
     "ResultList",
     "SearchResults",
@@ -359,52 +357,3 @@ class Threads:
 
     def __repr__(self) -> str:
         return f"<Threads: {len(self)}>"
-
-
-class Excerpts:
-    """An annex's excerpt report: the claims tied to it and, for each of its messages in
-    thread and date order, the passages that support them (or, with no claims, the
-    message's own text). Iterating gives the messages' :class:`MessageExcerpts`."""
-
-    __slots__ = ("annex", "claims", "messages")
-    columns = (
-        "message_id", "date", "sender", "subject", "path", "sha256", "claim", "start", "end",
-        "by_quote", "quoted", "attribution", "text",
-    )  # fmt: skip
-    """The columns of :meth:`to_pandas`: one row per excerpt."""
-
-    def __init__(
-        self, annex: int, claims: Sequence[ClaimText], messages: Sequence[MessageExcerpts]
-    ) -> None:
-        self.annex = annex
-        self.claims = tuple(claims)
-        self.messages = tuple(messages)
-
-    def __iter__(self) -> Iterator[MessageExcerpts]:
-        return iter(self.messages)
-
-    def __len__(self) -> int:
-        return len(self.messages)
-
-    def to_pandas(self) -> Frame:
-        """One row per excerpt with its message's header and provenance.
-
-        :raises MissingDependencyError: pandas is not installed (``emlkit[pandas]``).
-        """
-        rows: list[dict[str, Any]] = []
-        for item in self.messages:
-            h = item.header
-            for e in item.excerpts:
-                values = (
-                    h.message_id, h.date, h.sender, h.subject, h.path, h.sha256, e.claim,
-                    e.start, e.end, e.by_quote, e.quoted, e.attribution, e.text,
-                )  # fmt: skip
-                rows.append(dict(zip(self.columns, values, strict=True)))
-        return frame(rows, self.columns)
-
-    def __repr__(self) -> str:
-        count = sum(len(item.excerpts) for item in self.messages)
-        return f"<Excerpts of annex {self.annex}: {len(self)} messages, {count} excerpts>"
-
-    def _repr_html_(self) -> str:
-        return excerpts_html(self.annex, self.claims, self.messages)

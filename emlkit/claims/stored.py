@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,10 +24,13 @@ class StoredCase:
 
 def stored_case(store: Store) -> StoredCase | None:
     """The case stored in the index, or None when it was indexed without one."""
-    row = store.db.execute(
-        "SELECT path, sha256, letter_title, letter_date, letter_path, loaded_at"
-        " FROM case_file WHERE id = 1"
-    ).fetchone()
+    try:
+        row = store.db.execute(
+            "SELECT path, sha256, letter_title, letter_date, letter_path, loaded_at"
+            " FROM case_file WHERE id = 1"
+        ).fetchone()
+    except sqlite3.OperationalError:  # an index made before case files, opened read-only
+        return None
     if row is None:
         return None
     path, sha256, title, day, letter_path, loaded_at = row

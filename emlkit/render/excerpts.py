@@ -7,6 +7,7 @@ page and JSON. Email text is escaped in Markdown and HTML (:mod:`emlkit.render.m
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from rich.console import Group, RenderableType
@@ -17,6 +18,7 @@ from rich.text import Text
 from emlkit.claims.excerpts import ClaimText, Excerpt, MessageExcerpts, MessageHeader
 from emlkit.claims.originals import MessageRef
 from emlkit.render.markup import (
+    html_fragment,
     html_highlighted,
     html_page,
     html_text,
@@ -30,7 +32,7 @@ MATCH_STYLE = "bold black on yellow"
 """How the terminal views mark matched words."""
 
 
-def excerpts_json(annex: int, claims: list[ClaimText], found: list[MessageExcerpts]) -> str:
+def excerpts_json(annex: int, claims: Sequence[ClaimText], found: Sequence[MessageExcerpts]) -> str:
     """The annex's claims and messages with their excerpts, as one JSON object."""
     return json.dumps(
         {
@@ -44,7 +46,7 @@ def excerpts_json(annex: int, claims: list[ClaimText], found: list[MessageExcerp
 
 
 def excerpts_view(
-    annex: int, claims: list[ClaimText], found: list[MessageExcerpts]
+    annex: int, claims: Sequence[ClaimText], found: Sequence[MessageExcerpts]
 ) -> RenderableType:
     """A readable report of the annex: its claims, then each message and its excerpts."""
     texts = {claim.id: claim.text for claim in claims}
@@ -124,7 +126,9 @@ def file_name(path: str | None) -> str:
 # Markdown
 
 
-def excerpts_markdown(annex: int, claims: list[ClaimText], found: list[MessageExcerpts]) -> str:
+def excerpts_markdown(
+    annex: int, claims: Sequence[ClaimText], found: Sequence[MessageExcerpts]
+) -> str:
     """The annex report as Markdown, email text escaped."""
     texts = {claim.id: claim.text for claim in claims}
     lines = [f"# Annex {annex}: {len(found)} messages", ""]
@@ -170,8 +174,20 @@ def excerpt_markdown(excerpt: Excerpt, claim_text: str) -> list[str]:
 # HTML
 
 
-def excerpts_html(annex: int, claims: list[ClaimText], found: list[MessageExcerpts]) -> str:
+def excerpts_html(annex: int, claims: Sequence[ClaimText], found: Sequence[MessageExcerpts]) -> str:
     """The annex report as one self-contained HTML page, email text escaped."""
+    return html_page(f"Annex {annex}: excerpts", excerpts_body(annex, claims, found))
+
+
+def excerpts_fragment(
+    annex: int, claims: Sequence[ClaimText], found: Sequence[MessageExcerpts]
+) -> str:
+    """The annex report as a styled HTML block (for a notebook), email text escaped."""
+    return html_fragment(excerpts_body(annex, claims, found))
+
+
+def excerpts_body(annex: int, claims: Sequence[ClaimText], found: Sequence[MessageExcerpts]) -> str:
+    """The HTML of the annex report, without its page."""
     texts = {claim.id: claim.text for claim in claims}
     parts = [f"<h1>Annex {annex}: {len(found)} messages</h1>"]
     if claims:
@@ -191,7 +207,7 @@ def excerpts_html(annex: int, claims: list[ClaimText], found: list[MessageExcerp
         if not item.excerpts and item.own_text is None:
             parts.append('<p class="meta">No passage supports the claims.</p>')
         parts.append("</section>")
-    return html_page(f"Annex {annex}: excerpts", "\n".join(parts))
+    return "\n".join(parts)
 
 
 def header_html(header: MessageHeader) -> str:

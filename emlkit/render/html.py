@@ -1,28 +1,27 @@
-"""HTML for notebooks: messages, threads, search hits, excerpts and tables.
+"""HTML for notebooks: messages, threads, search hits and tables (excerpts and the case
+report: :mod:`emlkit.render.excerpts`, :mod:`emlkit.render.report`).
 
 The notebook API's ``_repr_html_`` methods call these builders. Every string that comes
 from mail (names, subjects, bodies, snippets, file names, ids) goes through
-:func:`html.escape`, so a message holding ``<script>`` shows the text and runs nothing.
-Matched words are marked by offsets into the plain text, each piece escaped on its own.
+:func:`~emlkit.render.markup.html_text`, so a message holding ``<script>`` shows the text
+and runs nothing. Matched words are marked by offsets into the plain text, each piece
+escaped on its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from html import escape
 from typing import Protocol
 
-from emlkit.claims.excerpts import ClaimText, Excerpt, MessageExcerpts
 from emlkit.index.queries import MessageSummary, SearchHit
 from emlkit.index.threading import Thread
 from emlkit.records import Address, Attachment, Defect
+from emlkit.render.markup import html_highlighted, html_text
 
 __all__ = [
     "DisplayedMessage",
-    "excerpts_html",
     "hits_html",
-    "marked",
     "message_html",
     "table_html",
     "thread_html",
@@ -35,7 +34,6 @@ _TABLE = "border-collapse: collapse; text-align: left"
 _CELL = "padding: 2px 8px; vertical-align: top; text-align: left"
 _PRE = "white-space: pre-wrap; font-family: monospace; margin: 4px 0"
 _DIM = "color: #777"
-_MARK = "background: #ffea7a"
 
 
 class DisplayedMessage(Protocol):
@@ -73,21 +71,7 @@ class DisplayedMessage(Protocol):
 
 def _e(value: object) -> str:
     """Any value as escaped HTML text (None as an empty string)."""
-    return escape("" if value is None else str(value), quote=True)
-
-
-def marked(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """``text`` escaped, with the character ``spans`` wrapped in ``<mark>``."""
-    pieces: list[str] = []
-    at = 0
-    for start, end in sorted(spans):
-        if start < at or end <= start:
-            continue
-        pieces.append(_e(text[at:start]))
-        pieces.append(f'<mark style="{_MARK}">{_e(text[start:end])}</mark>')
-        at = end
-    pieces.append(_e(text[at:]))
-    return "".join(pieces)
+    return html_text("" if value is None else str(value))
 
 
 def table_html(
@@ -175,7 +159,7 @@ def hits_html(hits: Sequence[SearchHit], query: str) -> str:
     items = "".join(
         f"<li>{_headline(hit.message)}"
         f'<div style="{_DIM}">{_e(hit.message.path)} &lt;{_e(hit.message.message_id)}&gt;</div>'
-        f'<div style="{_PRE}">{marked(hit.snippet, hit.spans)}</div></li>'
+        f'<div style="{_PRE}">{html_highlighted(hit.snippet, hit.spans)}</div></li>'
         for hit in hits
     )
     return f"<p>{len(hits)} hits for <code>{_e(query)}</code></p><ol>{items}</ol>"
@@ -198,48 +182,3 @@ def thread_html(thread: Thread, summaries: dict[str, MessageSummary]) -> str:
                 label += f'<br><span style="{_DIM}">{missing}</span>'
         lines.append(f'<div style="{style}">{"└ " if depth else ""}{label}</div>')
     return f'<div class="emlkit-thread">{"".join(lines)}</div>'
-
-
-def excerpts_html(annex: int, claims: Sequence[ClaimText], found: Sequence[MessageExcerpts]) -> str:
-    """An annex's claims, then each message's compact header and the passages backing them."""
-    texts = {claim.id: claim.text for claim in claims}
-    parts = [f"<h3>Annex {annex}: {len(found)} messages</h3>"]
-    if claims:
-        parts.append(
-            "<ul>" + "".join(f"<li><b>{_e(c.id)}</b>: {_e(c.text)}</li>" for c in claims) + "</ul>"
-        )
-    for item in found:
-        parts.append(_excerpt_message(item, texts))
-    return f'<div class="emlkit-excerpts">{"".join(parts)}</div>'
-
-
-def _excerpt_message(item: MessageExcerpts, claims: dict[str, str]) -> str:
-    header = item.header
-    to = f" → {_e(', '.join(header.to))}" if header.to else ""
-    badges = "".join(f' <span style="color: #b00">[{_e(kind)}]</span>' for kind in header.defects)
-    blocks = [
-        "<hr>",
-        f'<div><span style="{_DIM}">{_e(header.date or "no date")}</span> '
-        f"<b>{_e(header.sender or '(no sender)')}</b>{to}</div>",
-        f"<div><b>{_e(header.subject or '(no subject)')}</b>{badges}</div>",
-        f'<div style="{_DIM}">&lt;{_e(header.message_id)}&gt; {_e(header.path)}'
-        f" sha256 {_e(header.sha256[:12])}</div>",
-    ]
-    blocks += [_excerpt(excerpt, claims.get(excerpt.claim, "")) for excerpt in item.excerpts]
-    if item.own_text is not None:
-        blocks.append(f'<div style="{_PRE}">{_e(item.own_text)}</div>')
-    if not item.excerpts and item.own_text is None:
-        blocks.append(f'<div style="{_DIM}">(no passage supports the claims)</div>')
-    return "".join(blocks)
-
-
-def _excerpt(excerpt: Excerpt, claim_text: str) -> str:
-    how = "quote" if excerpt.by_quote else "terms"
-    where = f"{how}, characters {excerpt.start}–{excerpt.end}"
-    if excerpt.quoted:
-        where += f"; quoted: {excerpt.attribution or 'earlier text'}"
-    title = f'<b>{_e(excerpt.claim)}</b> <span style="{_DIM}">({_e(where)})</span>'
-    if claim_text:
-        title += f" <i>{_e(claim_text)}</i>"
-    body = f'<blockquote style="{_PRE}">{marked(excerpt.text, excerpt.spans)}</blockquote>'
-    return f"<div>{title}{body}</div>"

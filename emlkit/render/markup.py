@@ -88,37 +88,48 @@ def _pieces(text: str, spans: Spans) -> list[tuple[str, bool]]:
     return [(piece, marked) for piece, marked in pieces if piece]
 
 
-_STYLE = """
+_PAGE_STYLE = """
 body { font: 15px/1.45 Georgia, "Times New Roman", serif; color: #1b1b1b; margin: 2em auto;
        max-width: 52em; padding: 0 1em; }
-h1, h2, h3, h4 { font-family: "Helvetica Neue", Arial, sans-serif; line-height: 1.2; }
-h2 { border-bottom: 2px solid #444; padding-bottom: .2em; margin-top: 2em; }
-h3 { margin-top: 1.6em; }
-.claim-text { font-style: italic; }
-.meta, .provenance td, .header { font: 12px/1.4 "DejaVu Sans Mono", Menlo, monospace; }
-.meta { color: #555; }
-.header { background: #f4f4f4; border-left: 4px solid #888; padding: .4em .8em;
-          margin: 1em 0 .4em; white-space: pre-wrap; overflow-wrap: anywhere; }
-blockquote { margin: .4em 0 1em 1.2em; padding: .2em .8em; border-left: 3px solid #c9a227;
-             white-space: pre-wrap; overflow-wrap: anywhere; }
-blockquote.quoted { border-left-color: #999; color: #333; }
-mark { background: #ffe066; color: inherit; padding: 0 .1em; }
-.badge { display: inline-block; font: 11px sans-serif; padding: 0 .4em; margin-left: .3em;
-         border-radius: 3px; background: #fbe3e3; color: #8a1c1c; }
-.found { color: #1d6b2f; font-weight: bold; }
-.not-found { color: #a11b1b; font-weight: bold; }
-table { border-collapse: collapse; width: 100%; margin: .8em 0; }
-th, td { text-align: left; vertical-align: top; border-bottom: 1px solid #ddd;
-         padding: .25em .5em; overflow-wrap: anywhere; }
-th { font-family: sans-serif; font-size: 12px; background: #eee; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
-  h2 { break-before: page; }
-  h2:first-of-type { break-before: avoid; }
-  blockquote, .header, tr { break-inside: avoid; }
-  mark { background: none; font-weight: bold; text-decoration: underline; }
+  .emlkit-doc h2 { break-before: page; }
+  .emlkit-doc h2:first-of-type { break-before: avoid; }
+  .emlkit-doc blockquote, .emlkit-doc .header, .emlkit-doc tr { break-inside: avoid; }
+  .emlkit-doc mark { background: none; font-weight: bold; text-decoration: underline; }
 }
 """
+
+_DOC_STYLE = """
+.emlkit-doc h1, .emlkit-doc h2, .emlkit-doc h3, .emlkit-doc h4 {
+  font-family: "Helvetica Neue", Arial, sans-serif; line-height: 1.2; }
+.emlkit-doc h2 { border-bottom: 2px solid #444; padding-bottom: .2em; margin-top: 2em; }
+.emlkit-doc h3 { margin-top: 1.6em; }
+.emlkit-doc .claim-text { font-style: italic; }
+.emlkit-doc .meta, .emlkit-doc .provenance td, .emlkit-doc .header {
+  font: 12px/1.4 "DejaVu Sans Mono", Menlo, monospace; }
+.emlkit-doc .meta { color: #555; }
+.emlkit-doc .header { background: #f4f4f4; border-left: 4px solid #888; padding: .4em .8em;
+  margin: 1em 0 .4em; white-space: pre-wrap; overflow-wrap: anywhere; }
+.emlkit-doc blockquote { margin: .4em 0 1em 1.2em; padding: .2em .8em;
+  border-left: 3px solid #c9a227; white-space: pre-wrap; overflow-wrap: anywhere; }
+.emlkit-doc blockquote.quoted { border-left-color: #999; color: #333; }
+.emlkit-doc mark { background: #ffe066; color: inherit; padding: 0 .1em; }
+.emlkit-doc .badge { display: inline-block; font: 11px sans-serif; padding: 0 .4em;
+  margin-left: .3em; border-radius: 3px; background: #fbe3e3; color: #8a1c1c; }
+.emlkit-doc .found { color: #1d6b2f; font-weight: bold; }
+.emlkit-doc .not-found { color: #a11b1b; font-weight: bold; }
+.emlkit-doc table { border-collapse: collapse; width: 100%; margin: .8em 0; }
+.emlkit-doc th, .emlkit-doc td { text-align: left; vertical-align: top;
+  border-bottom: 1px solid #ddd; padding: .25em .5em; overflow-wrap: anywhere; }
+.emlkit-doc th { font-family: sans-serif; font-size: 12px; background: #eee; }
+"""
+
+
+def html_fragment(body: str) -> str:
+    """``body`` (safe HTML) as a block that carries its own style, for a notebook cell or
+    any page: every rule is scoped to the block, so it restyles nothing around it."""
+    return f'<div class="emlkit-doc">\n<style>{_DOC_STYLE}</style>\n{body}\n</div>'
 
 
 def html_page(title: str, body: str) -> str:
@@ -132,6 +143,6 @@ def html_page(title: str, body: str) -> str:
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\';'
         " style-src 'unsafe-inline'\">\n"
         '<meta name="referrer" content="no-referrer">\n'
-        f"<title>{html_text(title)}</title>\n<style>{_STYLE}</style>\n</head>\n"
-        f"<body>\n{body}\n</body>\n</html>\n"
+        f"<title>{html_text(title)}</title>\n<style>{_PAGE_STYLE}</style>\n</head>\n"
+        f"<body>\n{html_fragment(body)}\n</body>\n</html>\n"
     )

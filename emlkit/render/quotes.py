@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from emlkit.claims.quotes import QuoteCheck
+if TYPE_CHECKING:  # a type only: importing the matcher (rapidfuzz) would slow every start
+    from emlkit.claims.quotes import QuoteCheck
 
 
 def quotes_json(checks: list[QuoteCheck]) -> str:

@@ -21,7 +21,7 @@ from emlkit.render.excerpts import (
     file_name,
     header_markdown,
 )
-from emlkit.render.markup import html_page, html_text, md_inline, md_text
+from emlkit.render.markup import html_fragment, html_page, html_text, md_inline, md_text
 
 REPORT_FORMAT_VERSION = 1
 """The version of the report's JSON layout; it changes only when a key changes meaning or
@@ -242,6 +242,16 @@ def _annex_markdown(annex: AnnexReport) -> list[str]:
 
 def report_html(report: Report) -> str:
     """The report as one self-contained, printable HTML page, email text escaped."""
+    return html_page(report.title, report_body(report))
+
+
+def report_fragment(report: Report) -> str:
+    """The report as a styled HTML block (for a notebook), email text escaped."""
+    return html_fragment(report_body(report))
+
+
+def report_body(report: Report) -> str:
+    """The HTML of the report, without its page."""
     parts = [
         f"<h1>{html_text(report.title)}</h1>",
         f'<p class="meta">{html_text(_about(report))}</p>',
@@ -252,7 +262,7 @@ def report_html(report: Report) -> str:
     parts.append(_provenance_html(report.provenance))
     parts.append("<h2>Annexes</h2>")
     parts += [_annex_html(annex) for annex in report.annexes]
-    return html_page(report.title, "\n".join(parts))
+    return "\n".join(parts)
 
 
 def _claim_html(claim: ClaimReport) -> str:
