@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import emlkit
 from emlkit.claims.indexing import index_case
@@ -78,6 +80,32 @@ def test_any_change_of_meaning_is_not_found(changed: str, difference: str | None
         assert difference in result.differences
 
 
+@pytest.mark.parametrize(
+    ("changed", "difference"),
+    [
+        ("при досмотре у Сафонова должен быть обнаружен пистолетом", "-пистолетом"),
+        ("у Сафонова должен быть обнаружен писто", "-писто"),  # ends inside a word
+        ("ри досмотре у Сафонова", "-ри"),  # starts inside a word
+        ("по итогам совещания: при досмотре у Сафонов", "-Сафонов"),
+    ],
+)
+def test_a_quote_that_cuts_a_word_of_the_source_is_not_found(changed: str, difference: str) -> None:
+    result = check_quote("C4", changed, [candidate(BODY)])
+    assert not result.found and result.similarity < 100
+    assert difference in result.differences
+    assert result.source_text is not None and result.start is not None
+    assert BODY[result.start : result.end] == result.source_text
+
+
+def test_a_changed_number_inside_a_longer_one_is_not_found() -> None:
+    body = "Книга КУСП за 12.03 закрыта, последний номер за сутки — 1187."
+    for quote, difference in (("номер за сутки — 187", "+1187"), ("за 2.03 закрыта", "+12")):
+        result = check_quote("C5", quote, [candidate(body)])
+        assert not result.found and difference in result.differences, result
+    assert check_quote("C5", "номер за сутки - 1187.", [candidate(body)]).found
+    assert check_quote("C5", "КУСП за 12.03", [candidate(body)]).found
+
+
 def test_a_dropped_negation_is_not_found() -> None:
     body = "Оснований для принятия мер прокурорского реагирования не усматривается."
     quote = "Оснований для принятия мер прокурорского реагирования усматривается."
@@ -142,3 +170,40 @@ def test_verify_quotes_cli_exit_codes_and_json(samples_db: Path, tmp_path: Path)
     bad = CliRunner().invoke(main, ["verify-quotes", "--db", str(db)])
     assert bad.exit_code == 1
     assert "NOT FOUND" in bad.output and "13 of 14 quotes found" in bad.output
+
+
+_WORDS = st.lists(
+    st.text(alphabet="абвгдеёжзклмнопрстуaeiknrst0123", min_size=1, max_size=6),
+    min_size=2,
+    max_size=30,
+)
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    flat = [normalize(w).text for w in words]
+    want = [normalize(w).text for w in part]
+    return any(flat[i : i + len(want)] == want for i in range(len(flat) - len(want) + 1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=_WORDS, data=st.data())
+def test_property_a_run_of_words_is_found_and_a_changed_word_is_not(
+    words: list[str], data: st.DataObject
+) -> None:
+    separators = data.draw(st.lists(st.sampled_from([" ", "\n", "  ", "\n> ", "\u00a0"])))
+    body = words[0] + "".join(
+        (separators[i % len(separators)] if separators else " ") + word
+        for i, word in enumerate(words[1:])
+    )
+    start = data.draw(st.integers(0, len(words) - 1))
+    end = data.draw(st.integers(start + 1, len(words)))
+    quote = words[start:end]
+    found = check_quote("P", " ".join(quote), [candidate(body)])
+    assert found.found
+    assert found.source_text is not None
+    assert normalize(found.source_text).text == normalize(" ".join(quote)).text
+    position = data.draw(st.integers(0, len(quote) - 1))
+    changed = list(quote)
+    changed[position] = data.draw(st.sampled_from(["ж", "9"])) + changed[position]
+    if not _contains(words, changed):
+        assert not check_quote("P", " ".join(changed), [candidate(body)]).found

@@ -1,19 +1,19 @@
 """Quote verification: does each quote of the letter stand, word for word, in an email?
 
-A quote is FOUND when, after normalising only what does not change meaning, it is a
-substring of a message's decoded text. The normalisation (:func:`normalize`) joins lines
-and collapses whitespace, drops ``>`` quote markers at line starts, maps typographic quotes
-and dashes to plain ones, reads ё as е and ignores letter case. Nothing else is forgiven: a
-changed, added or dropped word (a negation, a number, a name) or a change of word order
-gives NOT FOUND, with the nearest passage (rapidfuzz), its similarity and the words that
-differ, for a human to judge.
+A quote is FOUND when, after normalising only what does not change meaning, it stands in a
+message's decoded text as whole words (it neither starts nor ends inside a word there). The
+normalisation (:func:`normalize`) joins lines and collapses whitespace, drops ``>`` quote
+markers at line starts, maps typographic quotes and dashes to plain ones, reads ё as е and
+ignores letter case. Nothing else is forgiven: a changed, added or dropped word (a
+negation, a number, a name) or a change of word order gives NOT FOUND, with the nearest
+passage (rapidfuzz), its similarity and the words that differ, for a human to judge.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -62,7 +62,8 @@ class QuoteCheck:
     source_text: str | None
     """The passage exactly as it stands in the decoded text."""
     similarity: float
-    """100 for a found quote; else rapidfuzz's score (0–100) of the nearest passage."""
+    """100 for a found quote; else rapidfuzz's ``ratio`` (0–100, below 100) of the quote and
+    the nearest passage, both normalised."""
     differences: tuple[str, ...] = ()
     """Words of the quote missing from the passage (``-word``) and added in it (``+word``)."""
 
@@ -112,7 +113,7 @@ def check_quote(claim: str, quote: str, candidates: Iterable[Candidate]) -> Quot
     best: tuple[float, Candidate, Normalized, int, int] | None = None
     for candidate in candidates:
         body = normalize(candidate.text)
-        at = body.text.find(wanted) if wanted else -1
+        at = find_whole_words(body.text, wanted)
         if at >= 0:
             start, end = body.span(at, at + len(wanted))
             return QuoteCheck(
@@ -126,13 +127,48 @@ def check_quote(claim: str, quote: str, candidates: Iterable[Candidate]) -> Quot
             best = (alignment.score, candidate, body, alignment.dest_start, alignment.dest_end)
     if best is None:
         return QuoteCheck(claim, quote, "not_found", None, None, None, None, None, None, 0.0)
-    score, candidate, body, at, until = best
-    start, end = body.span(at, max(until, at + 1))
+    _, candidate, body, at, until = best
+    at, until = _whole_words(body.text, at, max(until, at + 1))
+    start, end = body.span(at, until)
     passage = candidate.text[start:end]
+    score = fuzz.ratio(wanted, body.text[at:until])
     return QuoteCheck(
         claim, quote, "not_found", candidate.message_id, candidate.path, candidate.sha256,
         start, end, passage, round(score, 1), _differences(quote, passage),
     )  # fmt: skip
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened so that it cuts no word at either end."""
+    while start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
+        start -= 1
+    while end < len(text) and _is_word(text[end]) and _is_word(text[end - 1]):
+        end += 1
+    return start, end
+
+
+def find_whole_words(text: str, wanted: str) -> int:
+    """Where ``wanted`` first stands in ``text`` without cutting a word at either end, or -1.
+
+    «обнаружен пистолет» does not stand in «обнаружен пистолетом», nor «12 марта» in
+    «112 марта»: a quote that ends or starts inside a word of the source changed that word.
+    """
+    if not wanted:
+        return -1
+    open_start, open_end = _is_word(wanted[0]), _is_word(wanted[-1])
+    at = text.find(wanted)
+    while at >= 0:
+        after = at + len(wanted)
+        cut_before = open_start and at > 0 and _is_word(text[at - 1])
+        cut_after = open_end and after < len(text) and _is_word(text[after])
+        if not cut_before and not cut_after:
+            return at
+        at = text.find(wanted, at + 1)
+    return -1
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def verify_quotes(
@@ -147,12 +183,16 @@ def verify_quotes(
     for claim in stored_claims(store):
         if annex is not None and annex not in claim.annexes:
             continue
-        candidates = _candidates(store, None if anywhere else list(claim.annexes))
-        results.extend(check_quote(claim.id, quote, candidates) for quote in claim.quotes)
+        annexes = None if anywhere else list(claim.annexes)
+        results.extend(
+            check_quote(claim.id, quote, _candidates(store, annexes)) for quote in claim.quotes
+        )
     return results
 
 
-def _candidates(store: Store, annexes: list[int] | None) -> list[Candidate]:
+def _candidates(store: Store, annexes: list[int] | None) -> Iterator[Candidate]:
+    """The messages a quote may stand in, oldest first, streamed from the index (with
+    ``--anywhere`` that is the whole corpus, which need not fit in memory)."""
     sql = f"SELECT m.message_id, {FIRST_PATH}, m.sha256, m.text FROM messages m"
     if annexes is None:
         rows = store.db.execute(sql + " ORDER BY m.date_utc, m.id")
@@ -161,7 +201,8 @@ def _candidates(store: Store, annexes: list[int] | None) -> list[Candidate]:
         rows = store.db.execute(
             sql + f" WHERE m.annex IN ({marks}) ORDER BY m.date_utc, m.id", annexes
         )
-    return [Candidate(*row) for row in rows]
+    for row in rows:
+        yield Candidate(*row)
 
 
 def _differences(quote: str, passage: str) -> tuple[str, ...]:
