@@ -21,6 +21,7 @@ from emlkit.index.threading import (
     Placement,
     ThreadInput,
     ThreadNode,
+    thread_components,
     thread_id_for,
     thread_messages,
     thread_tree,
@@ -553,3 +554,50 @@ def test_the_tree_holds_exactly_the_placements(inputs: list[ThreadInput]) -> Non
             keys = [child.key or "" for child in node.children]
             assert len(keys) == len(set(keys))
     assert seen == placements
+
+
+@given(inputs=input_sets(), seed=st.randoms(use_true_random=False))
+@PROPERTIES
+def test_threading_each_component_alone_gives_the_same_placements(
+    inputs: list[ThreadInput], seed: random.Random
+) -> None:
+    for fallback in (True, False):
+        whole = thread_messages(inputs, subject_fallback=fallback)
+        parts = thread_components(inputs, subject_fallback=fallback)
+        assert sorted(item.key for part in parts for item in part) == sorted(whole)
+        seed.shuffle(parts)  # components threaded in any order, alone or merged in batches
+        one_by_one: dict[str, Placement] = {}
+        for part in parts:
+            one_by_one.update(thread_messages(part, subject_fallback=fallback))
+        assert one_by_one == whole
+        merged = [item for part in parts[: len(parts) // 2] for item in part]
+        assert thread_messages(merged, fallback).items() <= whole.items()
+        for thread in partition(whole):  # a thread never spans two components
+            assert any(thread <= {item.key for item in part} for part in parts)
+
+
+def test_components_link_by_ids_carriers_and_headerless_subjects() -> None:
+    inputs = [
+        msg("a"),
+        msg("b", irt=["a"]),
+        msg("c", refs=["ghost"]),
+        msg("d", refs=["ghost"]),
+        msg("e", subject="Minutes"),
+        msg("f", subject=" minutes "),
+        msg("g", refs=["g"], subject="MINUTES"),  # only its own id: no usable header
+        msg("h", refs=["x"], subject="minutes"),  # has a header: not grouped by subject
+        msg("i", carried_by="a"),
+        msg("j", subject=""),
+        msg("k", subject=""),
+    ]
+    parts = {frozenset(item.key for item in part) for part in thread_components(inputs)}
+    assert parts == {
+        frozenset("abi"),
+        frozenset("cd"),
+        frozenset("efg"),
+        frozenset("h"),
+        frozenset("j"),
+        frozenset("k"),
+    }
+    without = {frozenset(i.key for i in p) for p in thread_components(inputs, False)}
+    assert frozenset("e") in without and frozenset("g") in without

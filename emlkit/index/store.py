@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from emlkit.errors import StoreError
+from emlkit.index.rethread import INPUT_COLUMNS, rethread, thread_input
 from emlkit.index.rows import (
     MESSAGE_COLUMNS,
     MessageRows,
@@ -27,7 +28,7 @@ from emlkit.index.rows import (
     search_columns,
 )
 from emlkit.index.schema import migrate
-from emlkit.index.threading import ThreadInput, iter_placements
+from emlkit.index.threading import ThreadInput
 from emlkit.records import Message
 
 __all__ = ["FIRST_PATH", "FileState", "SearchColumns", "Store", "Stored", "now", "search_columns"]
@@ -405,44 +406,20 @@ class Store:
 
     def thread_inputs(self, thread_id: str | None = None) -> list[ThreadInput]:
         """What threading needs of every message (or of one thread's): ids, subject, date."""
-        return list(self._thread_inputs(thread_id))
-
-    def _thread_inputs(self, thread_id: str | None = None) -> Iterator[ThreadInput]:
-        query = (
-            'SELECT id, message_id, in_reply_to, "references", base_subject, date_utc,'
-            " carrier_id FROM messages"
-        )
+        query = f"SELECT {INPUT_COLUMNS} FROM messages"
         params: tuple[str, ...] = ()
         if thread_id is not None:
             query += " WHERE thread_id = ?"
             params = (thread_id,)
-        for row in self.db.execute(query, params):
-            yield ThreadInput(
-                key=str(row[0]),
-                message_id=row[1],
-                in_reply_to=_id_list(row[2]),
-                references=_id_list(row[3]),
-                base_subject=row[4],
-                date_utc=datetime.fromisoformat(row[5]) if row[5] else None,
-                carried_by=None if row[6] is None else str(row[6]),
-            )
+        return [thread_input(row) for row in self.db.execute(query, params)]
 
     def rethread(self, subject_fallback: bool = True) -> int:
         """Thread the whole index again (JWZ, see ``docs/threading.md``); return the threads.
 
-        Placements are written as they are made, never all held at once.
+        One connected component at a time (:mod:`emlkit.index.rethread`), so memory stays
+        bounded however large the index.
         """
-        placements = iter_placements(self._thread_inputs(), subject_fallback)
-        self.db.executemany(
-            "UPDATE messages SET thread_id = ?, thread_parent_id = ?, thread_depth = ?,"
-            " thread_by_subject = ? WHERE id = ?",
-            (
-                (p.thread_id, p.parent_id, p.depth, int(p.by_subject), int(key))
-                for key, p in placements
-            ),
-        )
-        query = "SELECT count(DISTINCT thread_id) FROM messages"
-        return int(self.db.execute(query).fetchone()[0])
+        return rethread(self.db, subject_fallback)
 
     # Whole-index queries -------------------------------------------------------------------
 
@@ -483,11 +460,6 @@ _INSERTS = {
     "message_files": "INSERT OR IGNORE INTO message_files"
     ' (message_id, file_id, mbox_index, "offset") VALUES (?, ?, ?, ?)',
 }
-
-
-def _id_list(stored: str) -> tuple[str, ...]:
-    """A stored JSON list of Message-IDs as a tuple (most are empty: no parse for those)."""
-    return () if stored == "[]" else tuple(json.loads(stored))
 
 
 def _json(value: object) -> str:

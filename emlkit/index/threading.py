@@ -47,6 +47,12 @@ the carrier is not an input, or ``carried_by`` links loop, it is threaded like a
 
 **Thread ids** are ``"t"`` and 16 hex digits of the SHA-256 of the root's Message-ID
 (:func:`thread_id_for`). Nothing recurses: 100,000-message chains and loops are safe.
+
+**Components.** Every step above relates only inputs that share an id (their own, or one of
+their reference headers), a carrier, or, in step 5, the subject key of inputs without usable
+reference headers. Threading each part of :func:`thread_components` alone therefore gives the
+same placements as threading all the inputs at once, which lets the index thread a corpus of
+any size one component at a time (``emlkit/index/rethread.py``).
 """
 
 from __future__ import annotations
@@ -63,7 +69,10 @@ __all__ = [
     "Thread",
     "ThreadInput",
     "ThreadNode",
+    "falls_back_to_subject",
     "iter_placements",
+    "subject_key",
+    "thread_components",
     "thread_id_for",
     "thread_messages",
     "thread_tree",
@@ -184,6 +193,64 @@ def iter_placements(
                     by_subject=node.by_subject,
                 ),
             )
+
+
+def subject_key(base_subject: str) -> str:
+    """What step 5 compares of a base subject: blanks collapsed, case folded ('' never groups)."""
+    return " ".join(base_subject.split()).casefold()
+
+
+def falls_back_to_subject(item: ThreadInput) -> bool:
+    """True when step 5 may group ``item`` by subject: it has no usable reference header."""
+    return not _ids(item.in_reply_to + item.references, item.message_id)
+
+
+def thread_components(
+    inputs: Iterable[ThreadInput], subject_fallback: bool = True
+) -> list[list[ThreadInput]]:
+    """The inputs in parts that threading never relates to each other (see the module docs).
+
+    Inputs are linked by a shared id (own Message-ID, In-Reply-To, References), by
+    ``carried_by``, and with ``subject_fallback`` by the :func:`subject_key` of inputs that
+    :func:`falls_back_to_subject`. Parts come in input order, each in input order.
+    """
+    items = list(inputs)
+    parent = list(range(len(items)))
+    first: dict[tuple[str, str], int] = {}
+    for index, item in enumerate(items):
+        for link in _link_keys(item, subject_fallback):
+            other = first.setdefault(link, index)
+            _union(parent, other, index)
+    parts: dict[int, list[ThreadInput]] = {}
+    for index, item in enumerate(items):
+        parts.setdefault(_root(parent, index), []).append(item)
+    return list(parts.values())
+
+
+def _link_keys(item: ThreadInput, subject_fallback: bool) -> Iterator[tuple[str, str]]:
+    """What links ``item`` to other inputs, by kind: ids, carrier keys, a subject key."""
+    yield ("id", item.message_id)
+    for other in _ids(item.in_reply_to + item.references, item.message_id):
+        yield ("id", other)
+    yield ("key", item.key)
+    if item.carried_by is not None:
+        yield ("key", item.carried_by)
+    if subject_fallback and falls_back_to_subject(item):
+        subject = subject_key(item.base_subject)
+        if subject:
+            yield ("subject", subject)
+
+
+def _root(parent: list[int], index: int) -> int:
+    while parent[index] != index:
+        parent[index] = parent[parent[index]]
+        index = parent[index]
+    return index
+
+
+def _union(parent: list[int], first: int, second: int) -> None:
+    a, b = _root(parent, first), _root(parent, second)
+    parent[max(a, b)] = min(a, b)
 
 
 def thread_tree(inputs: Iterable[ThreadInput], subject_fallback: bool = True) -> list[Thread]:
@@ -408,9 +475,9 @@ def _group_by_subject(roots: list[_Node]) -> list[_Node]:
     groups: dict[str, list[_Node]] = {}
     for root in roots:
         item = root.item
-        if item is None or _ids(item.in_reply_to + item.references, item.message_id):
+        if item is None or not falls_back_to_subject(item):
             continue
-        subject = " ".join(item.base_subject.split()).casefold()
+        subject = subject_key(item.base_subject)
         if subject:
             groups.setdefault(subject, []).append(root)
     for members in groups.values():

@@ -1,0 +1,142 @@
+"""Whether a change to the indexer changed any index content: a reference tree's against ours.
+
+    python bench/same_index.py [--ref DIR] [--jobs N] [--keep DIR] [PATH ...]
+    python bench/same_index.py --compare A.db B.db
+
+Exports the committed ``HEAD`` (``git archive HEAD``; or uses ``--ref``, an exported tree),
+indexes each PATH (default: ``/work/shared/corpora`` and ``/tmp/m2k/corpus``) twice, once
+with emlkit imported from the export and once from this work tree, then dumps every table of
+both databases sorted and compares their digests table by table. Columns that record when
+something happened (``first_seen``, ``computed_at``, a run's timings…) are left out. Each
+index is also run a second time with nothing changed, which must leave it the same. Prints a
+line per table that differs and exits 1 when any does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATHS = ("/work/shared/corpora", "/tmp/m2k/corpus")
+VOLATILE = {
+    "files": ("first_seen", "last_seen", "indexed_at"),
+    "runs": ("started_at", "finished_at"),
+    "derived": ("computed_at",),
+    "schema_migrations": ("applied_at",),
+    "case_file": ("loaded_at",),
+}
+"""Columns that hold the time of the run, not the corpus: left out of the comparison."""
+
+_INDEX = """
+import sys
+from emlkit.index.indexer import index_paths
+index_paths([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3]))
+"""
+
+
+def _tables(db: sqlite3.Connection) -> list[str]:
+    """Every table, FTS5 shadow tables out (``messages_fts`` itself is compared)."""
+    rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    return [name for (name,) in rows if not name.startswith("messages_fts_")]
+
+
+def _columns(db: sqlite3.Connection, table: str) -> list[str]:
+    names = [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
+    return [name for name in names if name not in VOLATILE.get(table, ())]
+
+
+def _row(table: str, row: tuple[object, ...]) -> str:
+    values = list(row)
+    if table == "runs":  # the summary's timing and database path are the run's own
+        summary = json.loads(str(values[-1] or "{}"))
+        summary.pop("seconds", None)
+        summary.pop("db", None)
+        values[-1] = summary
+    return repr(values)
+
+
+def digests(path: Path) -> dict[str, tuple[int, str]]:
+    """(row count, SHA-256 of the sorted rows) of every table of the index at ``path``."""
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        found: dict[str, tuple[int, str]] = {}
+        for table in _tables(db):
+            columns = ", ".join(f'"{name}"' for name in _columns(db, table))
+            if table == "messages_fts":
+                columns = "rowid, " + columns
+            rows = sorted(
+                _row(table, row) for row in db.execute(f'SELECT {columns} FROM "{table}"')
+            )
+            digest = hashlib.sha256("\n".join(rows).encode("utf-8", "surrogatepass"))
+            found[table] = (len(rows), digest.hexdigest())
+        return found
+    finally:
+        db.close()
+
+
+def compare(first: Path, second: Path) -> list[str]:
+    """A line per table whose content differs between the two indexes."""
+    a, b = digests(first), digests(second)
+    return [
+        f"{table}: {a.get(table, (0, 'absent'))} != {b.get(table, (0, 'absent'))}"
+        for table in sorted(set(a) | set(b))
+        if a.get(table) != b.get(table)
+    ]
+
+
+def _index(tree: Path, corpus: str, db: Path, jobs: int) -> None:
+    command = [sys.executable, "-c", _INDEX, corpus, str(db), str(jobs)]
+    subprocess.run(command, check=True, cwd=tree, env={"PYTHONPATH": str(tree)})
+
+
+def _export_head(target: Path) -> Path:
+    archive = subprocess.run(
+        ["git", "archive", "HEAD"], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="*", default=list(DEFAULT_PATHS))
+    parser.add_argument("--ref", type=Path, help="an exported reference tree (default: HEAD)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--keep", type=Path, help="write the indexes here and keep them")
+    parser.add_argument("--compare", nargs=2, type=Path, metavar="DB", help="only compare")
+    args = parser.parse_args(argv)
+    if args.compare:
+        differences = compare(*args.compare)
+        print("\n".join(differences) or "same content")
+        return 1 if differences else 0
+    with tempfile.TemporaryDirectory(prefix="emlkit-same-") as work:
+        base = args.keep or Path(work)
+        base.mkdir(parents=True, exist_ok=True)
+        ref = args.ref or _export_head(Path(tempfile.mkdtemp(dir=work)))
+        failed = False
+        for number, corpus in enumerate(args.paths):
+            dbs = [base / f"{number}-ref.db", base / f"{number}-ours.db"]
+            for tree, db in zip((ref, ROOT), dbs, strict=True):
+                for run in range(2):  # cold, then nothing changed
+                    _index(tree, corpus, db, args.jobs)
+                    if run == 0:
+                        cold = db.with_suffix(".cold.db")
+                        sqlite3.connect(db).execute(f"VACUUM INTO '{cold}'").connection.close()
+            for suffix in (".cold.db", ".db"):
+                pair = [db.with_suffix(suffix) if suffix != ".db" else db for db in dbs]
+                differences = compare(*pair)
+                label = "cold" if suffix == ".cold.db" else "nothing changed"
+                print(f"{corpus} ({label}): " + ("; ".join(differences) or "same content"))
+                failed = failed or bool(differences)
+        return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
