@@ -42,7 +42,9 @@ def _wrap(owner: Any, name: str, label: str) -> None:
 
 def _instrument() -> None:
     for name in (
-        "file_state",
+        "record_walk",
+        "walked",
+        "todo",
         "touch_file",
         "upsert_file",
         "forget_file_messages",
@@ -58,7 +60,16 @@ def _instrument() -> None:
         _wrap(derived, name, name)
     _wrap(indexer, "_sha256_file", "_sha256_file")
     _wrap(indexer._Run, "_maybe_commit", "commits (_maybe_commit)")
-    _wrap(indexer._Run, "_needs_parsing", "_needs_parsing (stat, file_state, touch)")
+    _wrap(indexer._Run, "_needs_parsing", "_needs_parsing (stat, touch)")
+
+
+def _peak_mb() -> float:
+    """This process' peak resident set (VmHWM) so far, in MB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _run(corpus: Path, db: Path, jobs: int, label: str) -> None:
@@ -72,7 +83,7 @@ def _run(corpus: Path, db: Path, jobs: int, label: str) -> None:
     summary = indexer.index_paths([corpus], db, jobs=jobs)
     total = time.perf_counter() - started
     cpu = time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_mb()
     print(f"\n### {label}: {total:.2f} s for {summary.files_seen} files, jobs={jobs}\n")
     print(f"main process: {cpu:.2f} CPU-s; peak RSS so far {peak:.1f} MB\n")
     print("| main-process step | seconds | share of the run | calls |\n|---|---|---|---|")

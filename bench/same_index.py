@@ -10,6 +10,10 @@ both databases sorted and compares their digests table by table. Columns that re
 something happened (``first_seen``, ``computed_at``, a run's timings…) are left out. Each
 index is also run a second time with nothing changed, which must leave it the same. Prints a
 line per table that differs and exits 1 when any does.
+
+With ``--changes``, each tree indexes its own copy of each PATH, then the same changes are
+made to both copies (every 7th file removed, every 11th rewritten, every 13th copied under
+a new name, with fixed modification times) and both are indexed again: an incremental run.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -96,12 +102,48 @@ def _index(tree: Path, corpus: str, db: Path, jobs: int) -> None:
     subprocess.run(command, check=True, cwd=tree, env={"PYTHONPATH": str(tree)})
 
 
+def _change(corpus: Path) -> None:
+    """The same deterministic changes to a copy of a corpus: removed, rewritten, copied."""
+    files = sorted(path for path in corpus.rglob("*") if path.is_file())
+    for number, path in enumerate(files):
+        if number % 7 == 3:
+            path.unlink()
+        elif number % 11 == 5:
+            path.write_bytes(path.read_bytes() + b"\n(changed)\n")
+            os.utime(path, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+        elif number % 13 == 6:
+            copy = path.with_name("copy-" + path.name)
+            shutil.copy2(path, copy)
+
+
+def _incremental(tree: Path, corpus: str, work: Path, db: Path, jobs: int) -> None:
+    """Index a copy of ``corpus`` under ``work``, change it, index it again."""
+    copy = work / "corpus"
+    shutil.copytree(corpus, copy, symlinks=True)
+    _index(tree, str(copy), db, jobs)
+    _change(copy)
+    _index(tree, str(copy), db, jobs)
+
+
 def _export_head(target: Path) -> Path:
     archive = subprocess.run(
         ["git", "archive", "HEAD"], cwd=ROOT, check=True, capture_output=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     return target
+
+
+def _compare_changes(ref: Path, corpus: str, work: Path, jobs: int) -> bool:
+    """Both trees index a copy of ``corpus``, changed alike, twice; True when they differ."""
+    # Both copies sit at the same path in turn: the index stores absolute paths.
+    dbs = [work / "ref.db", work / "ours.db"]
+    for tree, db in zip((ref, ROOT), dbs, strict=True):
+        shutil.rmtree(work / "corpus", ignore_errors=True)
+        work.mkdir(parents=True, exist_ok=True)
+        _incremental(tree, corpus, work, db, jobs)
+    differences = compare(*dbs)
+    print(f"{corpus} (changed, incremental): " + ("; ".join(differences) or "same content"))
+    return bool(differences)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="write the indexes here and keep them")
     parser.add_argument("--compare", nargs=2, type=Path, metavar="DB", help="only compare")
+    parser.add_argument("--changes", action="store_true", help="an incremental run instead")
     args = parser.parse_args(argv)
     if args.compare:
         differences = compare(*args.compare)
@@ -122,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         ref = args.ref or _export_head(Path(tempfile.mkdtemp(dir=work)))
         failed = False
         for number, corpus in enumerate(args.paths):
+            if args.changes:
+                failed = _compare_changes(ref, corpus, base / str(number), args.jobs) or failed
+                continue
             dbs = [base / f"{number}-ref.db", base / f"{number}-ours.db"]
             for tree, db in zip((ref, ROOT), dbs, strict=True):
                 for run in range(2):  # cold, then nothing changed

@@ -16,8 +16,6 @@ import os
 import sys
 import threading
 import time
-from array import array
-from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,7 +27,7 @@ from emlkit.errors import InputError, StoreLockedError, UsageError
 from emlkit.index.annexes import annex_from_path
 from emlkit.index.derived import refresh_derived
 from emlkit.index.rows import MessageRows, message_rows, search_columns
-from emlkit.index.store import Store
+from emlkit.index.store import FileState, Store
 from emlkit.parse.files import iter_mail_paths
 from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk
 from emlkit.policy import Policy, default
@@ -40,6 +38,7 @@ _WINDOW_PER_WORKER = 4
 _BATCH_CHUNKS = 8
 _BATCH_BYTES = 4 << 20
 _PARENT_CHECK_SECONDS = 0.5
+_WALK_PAGE = 1000  # walked paths read from the store at a time
 _MIN_FILES_FOR_WORKERS = 32  # below this, starting worker processes costs more than it saves
 
 
@@ -160,19 +159,19 @@ class _Run:
         self.finish = finish
 
     def execute(self) -> IndexSummary:
-        # The roots are absolute, so every path found under them is too.
-        files = [p for p in iter_mail_paths(self.roots) if p not in self.own_files]
-        self.summary.files_seen = len(files)
         run_id = self.store.add_run([str(root) for root in self.roots])
         self.store.db.execute("BEGIN IMMEDIATE")
         try:
-            # The files to parse, by their place in ``files``: 8 bytes each, not a Path.
-            todo = array("q", (n for n, path in enumerate(files) if self._needs_parsing(path)))
+            # The walk goes to a temporary table: no path list is held, however many files.
+            # The roots are absolute, so every path found under them is too.
+            walk = (p for p in iter_mail_paths(self.roots) if p not in self.own_files)
+            self.summary.files_seen = self.store.record_walk(walk)
+            self._decide()
             with self.store.bulk():
-                self._parse_and_store(files, todo)
+                self._parse_and_store()
             roots = [str(root) for root in self.roots]
-            files.sort()  # a sorted list is its own compact set of the paths seen
-            self.summary.missing = self.store.mark_missing(roots, _SortedPaths(files))
+            self.summary.missing = self.store.mark_missing(roots)
+            self.store.end_walk()
             self.store.mark_seen(roots)
             if self.annex_of is not None:  # a case file may name annexes of unchanged files
                 self.store.reassign_annexes(roots, self._annex)
@@ -189,8 +188,15 @@ class _Run:
         self.store.finish_run(run_id, self.summary.as_dict())
         return self.summary
 
-    def _needs_parsing(self, path: str) -> bool:
-        state = self.store.file_state(path)
+    def _decide(self) -> None:
+        """Mark the walked files that need parsing, a page of the walk at a time."""
+        last = 0
+        while page := self.store.walked(last, _WALK_PAGE):
+            todo = [n for n, path, state in page if self._needs_parsing(path, state)]
+            self.store.mark_todo(todo)
+            last = page[-1][0]
+
+    def _needs_parsing(self, path: str, state: FileState | None) -> bool:
         if state is None or state.status not in ("indexed", "failed"):
             return True
         stat = os.stat(path)
@@ -208,14 +214,21 @@ class _Run:
             self.summary.files_unchanged += 1
         return False
 
-    def _parse_and_store(self, files: list[str], todo: array[int]) -> None:
-        total = len(files)
-        done = total - len(todo)
+    def _todo_paths(self) -> Iterator[Path]:
+        """The walked files to parse, in walk order, read from the store a page at a time."""
+        last = 0
+        while page := self.store.todo(last, _WALK_PAGE):
+            yield from (Path(path) for _, path in page)
+            last = page[-1][0]
+
+    def _parse_and_store(self) -> None:
+        total = self.summary.files_seen
+        todo = self.store.todo_count()
+        done = total - todo
         self._report(done, total)
         current: _OpenFile | None = None
-        jobs = self.jobs if len(todo) >= _MIN_FILES_FOR_WORKERS else 1
-        paths = (Path(files[n]) for n in todo)
-        for chunk, parsed in _parsed(paths, jobs, self.policy):
+        jobs = self.jobs if todo >= _MIN_FILES_FOR_WORKERS else 1
+        for chunk, parsed in _parsed(self._todo_paths(), jobs, self.policy):
             if current is None or current.path != chunk.path:
                 if current is not None:
                     self._close_file(current)
@@ -452,16 +465,3 @@ class _Lock:
         if self.handle is not None:
             fcntl.flock(self.handle, fcntl.LOCK_UN)
             self.handle.close()
-
-
-class _SortedPaths:
-    """Membership in a sorted list of paths, by bisection: a set without a set's memory."""
-
-    def __init__(self, paths: list[str]) -> None:
-        self.paths = paths
-
-    def __contains__(self, path: object) -> bool:
-        if not isinstance(path, str):
-            return False
-        index = bisect_left(self.paths, path)
-        return index < len(self.paths) and self.paths[index] == path

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -215,15 +215,62 @@ class Store:
             self._delete_message(row)
         return len(orphans)
 
-    def mark_missing(self, roots: list[str], seen: Container[str]) -> list[str]:
-        """Mark files under ``roots`` that were not seen as missing; return their paths."""
+    # The run's walk -------------------------------------------------------------------------
+    # The paths a run found live in a temporary table, in walk order, not in Python lists.
+
+    def record_walk(self, paths: Iterable[str]) -> int:
+        """Remember the paths a run found (in their order) and which need parsing; return
+        how many. Replaces an earlier walk of this connection; see :meth:`end_walk`."""
+        self.end_walk()
+        self.db.execute("CREATE TEMP TABLE walk (n INTEGER PRIMARY KEY, path TEXT NOT NULL)")
+        self.db.execute("CREATE TEMP TABLE walk_todo (n INTEGER PRIMARY KEY)")
+        self.db.executemany("INSERT INTO temp.walk (path) VALUES (?)", ((p,) for p in paths))
+        self.db.execute("CREATE INDEX temp.walk_path ON walk(path)")
+        return int(self.db.execute("SELECT count(*) FROM temp.walk").fetchone()[0])
+
+    def walked(self, after: int, limit: int) -> list[tuple[int, str, FileState | None]]:
+        """Up to ``limit`` walked paths after place ``after``, each with its :meth:`file_state`."""
+        rows = self.db.execute(
+            "SELECT w.n, w.path, f.id, f.size, f.mtime_ns, f.sha256, f.status, f.failure_kind,"
+            " f.failure FROM temp.walk w LEFT JOIN files f ON f.path = w.path WHERE w.n > ?"
+            " ORDER BY w.n LIMIT ?",
+            (after, limit),
+        ).fetchall()
+        return [(row[0], row[1], None if row[2] is None else FileState(*row[2:])) for row in rows]
+
+    def mark_todo(self, places: Iterable[int]) -> None:
+        """Mark walked paths (by place) as needing a parse."""
+        self.db.executemany("INSERT INTO temp.walk_todo (n) VALUES (?)", ((n,) for n in places))
+
+    def todo_count(self) -> int:
+        """How many walked paths need a parse."""
+        return int(self.db.execute("SELECT count(*) FROM temp.walk_todo").fetchone()[0])
+
+    def todo(self, after: int, limit: int) -> list[tuple[int, str]]:
+        """Up to ``limit`` (place, path) of walked paths to parse, after place ``after``."""
+        rows = self.db.execute(
+            "SELECT w.n, w.path FROM temp.walk_todo t JOIN temp.walk w ON w.n = t.n"
+            " WHERE t.n > ? ORDER BY t.n LIMIT ?",
+            (after, limit),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    def end_walk(self) -> None:
+        """Forget the walk (the temporary tables of :meth:`record_walk`)."""
+        self.db.execute("DROP TABLE IF EXISTS temp.walk_todo")
+        self.db.execute("DROP TABLE IF EXISTS temp.walk")
+
+    def mark_missing(self, roots: list[str]) -> list[str]:
+        """Mark files under ``roots`` that the walk (:meth:`record_walk`) did not find as
+        missing; return their paths."""
         missing: list[str] = []
         for root in roots:
-            rows = self.db.execute(
-                f"SELECT id, path FROM files WHERE status != 'missing' AND {_UNDER_ROOT}",
+            gone = self.db.execute(
+                f"SELECT id, path FROM files WHERE status != 'missing' AND {_UNDER_ROOT}"
+                " AND NOT EXISTS (SELECT 1 FROM temp.walk w WHERE w.path = files.path)"
+                " ORDER BY id",
                 _under_root(root),
-            )
-            gone = [(file_id, path) for file_id, path in rows if path not in seen]
+            ).fetchall()
             for file_id, path in gone:
                 self.db.execute("UPDATE files SET status = 'missing' WHERE id = ?", (file_id,))
                 missing.append(path)
@@ -232,19 +279,23 @@ class Store:
     def reassign_annexes(self, roots: list[str], annex_of: Callable[[str], int | None]) -> int:
         """Give every file under ``roots`` (and its messages) the annex ``annex_of`` names.
 
-        Returns how many files changed annex.
+        Returns how many files changed annex. Files are read a page at a time.
         """
         self.flush()
         changed = 0
         for root in roots:
-            rows = self.db.execute(
-                f"SELECT id, path, annex FROM files WHERE {_UNDER_ROOT}", _under_root(root)
-            ).fetchall()
-            for file_id, path, annex in rows:
-                wanted = annex_of(path)
-                if wanted != annex:
-                    self._set_annex(file_id, wanted)
-                    changed += 1
+            last = 0
+            while rows := self.db.execute(
+                f"SELECT id, path, annex FROM files WHERE id > ? AND {_UNDER_ROOT}"
+                " ORDER BY id LIMIT ?",
+                (last, *_under_root(root), _PAGE),
+            ).fetchall():
+                for file_id, path, annex in rows:
+                    wanted = annex_of(path)
+                    if wanted != annex:
+                        self._set_annex(file_id, wanted)
+                        changed += 1
+                last = rows[-1][0]
         return changed
 
     def _set_annex(self, file_id: int, annex: int | None) -> None:
@@ -448,6 +499,9 @@ class Store:
             (now(), _json(summary), run),
         )
 
+
+_PAGE = 1000
+"""Rows read at a time where a whole table would otherwise be held."""
 
 _PENDING_BYTES = 1 << 20
 """Characters of search columns :meth:`Store.bulk` holds back before it writes them."""
