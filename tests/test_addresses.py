@@ -210,3 +210,22 @@ def test_nonsense_address_header_never_raises() -> None:
     for raw in ['"unterminated <a@b', "<<<>>>", "@@@, ,;:", "a@b@c <d@e> (((", "\\"]:
         found, _ = pairs(raw)
         assert all(isinstance(name, str) and isinstance(addr, str) for name, addr in found)
+
+
+# --- remembered values ---------------------------------------------------------------------------
+
+
+def test_a_value_met_again_gives_its_defects_again() -> None:
+    raw = "Big Bug bb@example.org"
+    first = pairs(raw, name="From")
+    assert first == ([("Big Bug", "bb@example.org")], [DefectKind.ADDRESS])
+    assert pairs(raw, name="From") == first
+
+
+def test_raw_8bit_names_depend_on_the_charset_of_the_body() -> None:
+    name = "Анна Петрова"
+    raw = f"{name} <{ANNA}>".encode("koi8-r").decode("utf-8", "surrogateescape")
+    koi8 = parse_addresses([raw], "From", HeaderContext(charset_hints=("koi8-r",)))
+    assert koi8 == (Address(name, ANNA),)
+    cp1251 = parse_addresses([raw], "From", HeaderContext(charset_hints=("cp1251",)))
+    assert cp1251 != koi8

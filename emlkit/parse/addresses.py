@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from email.headerregistry import HeaderRegistry
 from email.utils import getaddresses
+from functools import lru_cache
 
 from emlkit.parse.headers import (
     HeaderContext,
@@ -23,6 +24,7 @@ from emlkit.records import Address, Defect, DefectKind
 
 _ADDRESS_AS_NAME = re.compile(r'\s*"?([^\s,<>"()]+@[^\s,<>"()]+?)"?\s*<([^<>,\s]+@[^<>,\s]+)>\s*')
 _REGISTRY = HeaderRegistry()
+_CACHE_SIZE = 4096
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?]*\?=")
 _HIDDEN = re.compile(r"emlkitword(\d+)x")
 
@@ -33,21 +35,35 @@ def parse_addresses(raws: list[str], name: str, context: HeaderContext) -> tuple
         return ()
     found: list[Address] = []
     for raw in raws:
-        value, hidden = _hide_encoded_words(decode_raw_8bit(unfold(raw), name, context))
-        for display, address in _pairs(value, name, context):
-            if not display and not address:
-                continue  # an empty group such as "undisclosed-recipients:;"
-            display, address = _reveal(display, hidden), _reveal(address, hidden)
-            if "=?" in display:
-                display = decode_encoded_words(display, name, context)
-            address = address.strip()
-            if " " in address:
-                display, address = _split_unquoted(display, address, name, context)
-            if address and "@" not in address:
-                detail = f"address without a domain: {address[:80]!r}"
-                context.defects.append(Defect(DefectKind.ADDRESS, name, detail))
-            found.append(Address(clean_display(display), address))
+        addresses, defects = _parse_value(raw, name, context.charset_hints)
+        found.extend(addresses)
+        context.defects.extend(defects)
     return tuple(found)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _parse_value(
+    raw: str, name: str, hints: tuple[str, ...]
+) -> tuple[tuple[Address, ...], tuple[Defect, ...]]:
+    """The mailboxes of one raw header value, and the defects met (remembered: a corpus
+    names the same correspondents over and over, and the result depends on nothing else)."""
+    context = HeaderContext(charset_hints=hints)
+    found: list[Address] = []
+    value, hidden = _hide_encoded_words(decode_raw_8bit(unfold(raw), name, context))
+    for display, address in _pairs(value, name, context):
+        if not display and not address:
+            continue  # an empty group such as "undisclosed-recipients:;"
+        display, address = _reveal(display, hidden), _reveal(address, hidden)
+        if "=?" in display:
+            display = decode_encoded_words(display, name, context)
+        address = address.strip()
+        if " " in address:
+            display, address = _split_unquoted(display, address, name, context)
+        if address and "@" not in address:
+            detail = f"address without a domain: {address[:80]!r}"
+            context.defects.append(Defect(DefectKind.ADDRESS, name, detail))
+        found.append(Address(clean_display(display), address))
+    return tuple(found), tuple(context.defects)
 
 
 def _hide_encoded_words(value: str) -> tuple[str, list[str]]:

@@ -11,6 +11,7 @@ import codecs
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from types import ModuleType
 
 from emlkit.records import CharsetMethod, CharsetTrail, Defect, DefectKind
@@ -21,6 +22,7 @@ _STRAY_SHARE = 0.1
 _ENOUGH_WORDS = 20
 _NATURAL_SHARE = 0.97
 """Most undecodable bytes, as a share of all 8-bit bytes, for text to count as UTF-8."""
+_WORD_CACHE_SIZE = 16_384
 _ACCENTED = re.compile(r"[\u00c0-\u024f]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -189,8 +191,7 @@ def plausibility(text: str) -> float:
     words = _WORD.findall(text[:20000])
     if not words:
         return 1.0
-    good = sum(1 for word in words if _looks_natural(word))
-    return good / len(words)
+    return sum(map(_looks_natural, words)) / len(words)
 
 
 def _clearly_natural(text: str) -> bool:
@@ -202,10 +203,13 @@ def _clearly_natural(text: str) -> bool:
     words = _WORD.findall(text[:20000])
     if len(words) < _ENOUGH_WORDS:
         return False
-    return sum(1 for word in words if _looks_natural(word)) >= _NATURAL_SHARE * len(words)
+    return sum(map(_looks_natural, words)) >= _NATURAL_SHARE * len(words)
 
 
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
 def _looks_natural(word: str) -> bool:
+    """Whether a word is in one script and ordinary letter case (remembered per word: prose
+    repeats its vocabulary, so most words cost one lookup)."""
     if _CYRILLIC.search(word) and _LATIN.search(word):
         return False
     if len(word) >= 4 and len(_ACCENTED.findall(word)) * 2 > len(word):

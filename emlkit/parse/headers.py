@@ -38,12 +38,12 @@ class HeaderContext:
 
 def unfold(raw: str) -> str:
     """Remove the line breaks of folding (RFC 5322 section 2.2.3), keeping the whitespace."""
-    return _FOLD.sub("", raw)
+    return _FOLD.sub("", raw) if "\n" in raw else raw
 
 
 def has_raw_8bit(raw: str) -> bool:
     """True when a header value read from bytes holds undecoded 8-bit bytes."""
-    return _SURROGATES.search(raw) is not None
+    return not raw.isascii() and _SURROGATES.search(raw) is not None
 
 
 def decode_raw_8bit(raw: str, name: str, context: HeaderContext) -> str:
