@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fixtures import make_fixtures as fx
 from helpers import (
@@ -14,6 +16,8 @@ from helpers import (
     q_word,
     text_message,
 )
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import emlkit
 from emlkit import DefectKind, Message
@@ -23,6 +27,7 @@ from emlkit.parse.headers import (
     normalize_id,
     parse_id_list,
     parse_message_id,
+    q_decode,
     unfold,
 )
 
@@ -373,3 +378,20 @@ def test_no_references_is_an_empty_tuple() -> None:
     message = emlkit.parse_bytes(make_message())
     assert message.references == ()
     assert message.in_reply_to == ()
+
+
+# --- Q payloads ----------------------------------------------------------------------------------
+
+_Q_PIECES = [b"=", b"_", b"A", b"f", b"0", b"9", b"g", b"\r", b"\n", b"\xd0", b" ", b"=D0", b"=bf"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_Q_PIECES), max_size=16).map(b"".join))
+@example(b"=D0=BF_=3D=")
+@example(b"a==41")
+def test_q_decode_is_the_rfc_2047_rule(data: bytes) -> None:
+    """``_`` is a space, ``=XX`` (either case) a byte, anything else is kept as written."""
+    expected = re.sub(
+        rb"=([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), data.replace(b"_", b" ")
+    )
+    assert q_decode(data) == expected

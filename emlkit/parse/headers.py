@@ -108,8 +108,19 @@ def _word_bytes(encoding: str, payload: str, name: str, context: HeaderContext) 
             detail = f"bad base64 in encoded-word {payload[:40]!r}"
             context.defects.append(Defect(DefectKind.MALFORMED_ENCODED_WORD, name, detail))
             return payload.encode("ascii", "replace")
-    data = payload.replace("_", " ").encode("utf-8", "surrogateescape")
-    return _Q_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+    return q_decode(payload.encode("utf-8", "surrogateescape"))
+
+
+def q_decode(data: bytes) -> bytes:
+    """The bytes of an encoded-word's Q payload: ``_`` is a space, ``=XX`` a byte, and
+    anything else (a stray ``=``) is kept as written.
+
+    binascii's C decoder does exactly that, except where it reads a ``=`` before a line
+    break, another ``=`` or the end as quoted-printable soft breaks: those take the regex.
+    """
+    if b"==" in data or b"=\r" in data or b"=\n" in data or data.endswith(b"="):
+        return _Q_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data.replace(b"_", b" "))
+    return binascii.a2b_qp(data, header=True)
 
 
 def _flush(pending: list[tuple[str, bytes]], name: str, context: HeaderContext) -> str:

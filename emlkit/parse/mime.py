@@ -121,38 +121,47 @@ def _walk(
             child_path = str(number) if path == "0" else f"{path}.{number}"
             _walk(child, child_path, level + 1, body, policy, budget, plain_sibling or has_plain)
         return
-    _leaf(part, path, body, policy, plain_sibling)
+    _leaf(part, content_type, path, body, policy, plain_sibling)
     _stdlib_defects(part, path, body)  # after decoding: the payload's own defects too
 
 
-def _leaf(part: StdlibMessage, path: str, body: Body, policy: Policy, plain_sibling: bool) -> None:
+def _leaf(
+    part: StdlibMessage,
+    content_type: str,
+    path: str,
+    body: Body,
+    policy: Policy,
+    plain_sibling: bool,
+) -> None:
     _check_transfer_encoding(part, path, body)
     payload = _payload(part)
-    if _is_body_text(part):
-        if not _binary_in_text(part, payload):
-            _add_text(part, path, payload, body, policy, plain_sibling)
+    if _is_body_text(part, content_type):
+        charset = part.get_content_charset()
+        if not _binary_in_text(charset, payload):
+            _add_text(content_type, charset, path, payload, body, policy, plain_sibling)
             return
-        detail = f"{part.get_content_type()} part holds binary data; kept as an attachment"
+        detail = f"{content_type} part holds binary data; kept as an attachment"
         body.defects.append(Defect(DefectKind.BINARY_TEXT, path, detail))
-    elif part.get_content_maintype() == "multipart":
+    elif content_type.startswith("multipart/"):
         detail = "multipart part whose body could not be split; kept as an attachment"
         body.defects.append(Defect(DefectKind.STDLIB, path, detail))
-    body.attachments.append(_attachment(part, path, payload, body))
+    body.attachments.append(_attachment(part, content_type, path, payload, body))
 
 
 def _add_text(
-    part: StdlibMessage,
+    content_type: str,
+    charset: str | None,
     path: str,
     payload: bytes,
     body: Body,
     policy: Policy,
     plain_sibling: bool,
 ) -> None:
-    decoded = decode_text(payload, part.get_content_charset(), path)
+    decoded = decode_text(payload, charset, path)
     body.charsets.append(decoded.trail)
     body.defects.extend(decoded.defects)
     text = _normalize_newlines(decoded.text)
-    if part.get_content_type() == "text/html":
+    if content_type == "text/html":
         body.htmls.append(text)
         if not plain_sibling:
             body.texts.append(html_to_text(text))
@@ -160,25 +169,28 @@ def _add_text(
         body.texts.append(_truncated(text, path, body, policy))
 
 
-def _binary_in_text(part: StdlibMessage, payload: bytes) -> bool:
-    wide = (part.get_content_charset() or "").startswith(("utf-16", "utf-32"))
+def _binary_in_text(charset: str | None, payload: bytes) -> bool:
+    wide = (charset or "").startswith(("utf-16", "utf-32"))
     return not wide and looks_binary(payload)
 
 
-def _is_body_text(part: StdlibMessage) -> bool:
-    if part.get_content_type() not in ("text/plain", "text/html"):
+def _is_body_text(part: StdlibMessage, content_type: str) -> bool:
+    if content_type not in ("text/plain", "text/html"):
         return False
     return part.get_content_disposition() != "attachment" and not part.get_filename()
 
 
 def _contains_plain(part: StdlibMessage) -> bool:
-    if part.get_content_type() == "text/plain":
-        return _is_body_text(part)
-    if part.get_content_maintype() != "multipart" or not part.is_multipart():
+    content_type = part.get_content_type()
+    if content_type == "text/plain":
+        return _is_body_text(part, content_type)
+    if not content_type.startswith("multipart/") or not part.is_multipart():
         return False
     children = part.get_payload()
     return isinstance(children, list) and any(
-        isinstance(c, StdlibMessage) and c.get_content_type() == "text/plain" and _is_body_text(c)
+        isinstance(c, StdlibMessage)
+        and c.get_content_type() == "text/plain"
+        and _is_body_text(c, "text/plain")
         for c in children
     )
 
@@ -191,7 +203,7 @@ def _forwarded(part: StdlibMessage, path: str, level: int, body: Body) -> None:
         detail = "the forwarded message cannot be re-serialised; its hash is derived"
         body.defects.append(Defect(DefectKind.LIMIT_REACHED, path, detail))
     body.forwarded.append(Forwarded(path, inner, data, level))
-    body.attachments.append(_attachment(part, path, data or b"", body))
+    body.attachments.append(_attachment(part, "message/rfc822", path, data or b"", body))
 
 
 def serialize(message: StdlibMessage) -> bytes | None:
@@ -207,11 +219,13 @@ def serialize(message: StdlibMessage) -> bytes | None:
     return buffer.getvalue()
 
 
-def _attachment(part: StdlibMessage, path: str, payload: bytes, body: Body) -> Attachment:
+def _attachment(
+    part: StdlibMessage, content_type: str, path: str, payload: bytes, body: Body
+) -> Attachment:
     content_id = part.get("Content-ID")
     return Attachment(
         filename=_filename(part, path, body),
-        content_type=part.get_content_type(),
+        content_type=content_type,
         size=len(payload),
         sha256=hashlib.sha256(payload).hexdigest(),
         inline=part.get_content_disposition() == "inline",
