@@ -90,6 +90,7 @@ def _chardet() -> ModuleType:
     return chardet
 
 
+@lru_cache(maxsize=1024)
 def codec_name(charset: str | None) -> str | None:
     """Python's canonical codec name for a charset label from mail, or None if unknown.
 

@@ -78,7 +78,9 @@ def parse_rfc_date(raw: str) -> datetime | None:
     An offset written with a colon (``+06:00``) is accepted. A zone the stdlib does not
     know (``MSK``) gives None, so that the lenient parser, which knows it, takes over.
     """
-    text = _COLON_OFFSET.sub(r"\1\2\3", raw.strip())
+    text = raw.strip()
+    if text[-3:-2] == ":":  # the only place _COLON_OFFSET can match
+        text = _COLON_OFFSET.sub(r"\1\2\3", text)
     try:
         value = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -101,13 +101,20 @@ def scan_hop(value: str) -> HopFields | None:
         if keyword not in ("from", "by") or (keyword == "from" and seen_from):
             continue
         stop = boundaries[position + 1][0] if position + 1 < len(boundaries) else end
-        text = _text(_FWS_RUN.sub(" ", value[clause_start:stop].strip(_FWS)))
+        text = _clause_text(value[clause_start:stop])
         if keyword == "from":
             from_host, seen_from = text, True
         else:
             by_host = text  # mail-parser keeps the last "by"
     date = value[end + 1 :].strip(_FWS)
     return HopFields(from_host, by_host, date or None)
+
+
+def _clause_text(clause: str) -> str | None:
+    """What mail-parser's clause value becomes in a hop: whitespace collapsed, or None."""
+    if clause.isascii():  # then collapsing the folding whitespace first changes nothing
+        return " ".join(clause.split()) or None
+    return _text(_FWS_RUN.sub(" ", clause.strip(_FWS)))
 
 
 def _mask(match: re.Match[str]) -> str:
