@@ -395,3 +395,13 @@ def test_q_decode_is_the_rfc_2047_rule(data: bytes) -> None:
         rb"=([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), data.replace(b"_", b" ")
     )
     assert q_decode(data) == expected
+
+
+# --- unfolding, the rule -------------------------------------------------------------------------
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["\r", "\n", "\r\n", " ", "\t", "a", "\n\n"]), max_size=12))
+def test_unfold_removes_breaks_before_whitespace_and_at_the_end(pieces: list[str]) -> None:
+    raw = "".join(pieces)
+    assert unfold(raw) == re.sub(r"\r?\n(?=[ \t])|\r?\n$", "", raw)
