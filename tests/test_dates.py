@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 import pytest
 from helpers import defects_of, fixture_bytes, kinds, make_message
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import emlkit
 from emlkit import DateSource, DefectKind, Message
-from emlkit.parse.dates import parse_lenient_date, parse_rfc_date
+from emlkit.parse.dates import canonical_date, parse_lenient_date, parse_rfc_date
 
 DATE_DEFECTS = {DefectKind.DATE_FALLBACK, DefectKind.DATE_MISSING}
 
@@ -224,3 +228,42 @@ def test_garbage_received_header_never_raises() -> None:
     message = dated("Tue, 16 Mar 2021 10:00:00 +0300", received=(";;;", "from", "by by by;"))
     assert message.date.source is DateSource.HEADER
     assert len(message.received) <= 3
+
+
+# --- the canonical form, read without the stdlib -------------------------------------------------
+
+
+def _outcome(parse: Callable[[str], datetime | None], text: str) -> object:
+    try:
+        value = parse(text)
+    except ValueError as error:
+        return type(error)
+    return None if value is None else (value, value.tzinfo)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.sampled_from(["", "Tue, ", "Mon, ", "Tue,", "tue, "]),
+    st.integers(0, 40),
+    st.sampled_from(["Jan", "Feb", "Mar", "Dec", "mar", "Foo"]),
+    st.sampled_from(["1999", "2021", "0999", "9999", "21", "2100"]),
+    st.tuples(*[st.integers(0, 99)] * 3),
+    st.sampled_from(["+", "-"]),
+    st.integers(0, 2599),
+    st.sampled_from(["", " ", " (MSK)"]),
+)
+def test_the_canonical_form_is_read_as_the_stdlib_reads_it(
+    weekday: str,
+    day: int,
+    month: str,
+    year: str,
+    clock: tuple[int, int, int],
+    sign: str,
+    zone: int,
+    tail: str,
+) -> None:
+    text = f"{weekday}{day} {month} {year} {clock[0]:02}:{clock[1]:02}:{clock[2]:02}"
+    text += f" {sign}{zone:04}{tail}"
+    fast = _outcome(canonical_date, text)
+    if fast is not None:
+        assert fast == _outcome(parsedate_to_datetime, text)
