@@ -15,7 +15,13 @@ from helpers import defects_of, fixture_bytes, kinds, text_message
 
 import emlkit
 from emlkit import CharsetMethod, DefectKind
-from emlkit.parse.charsets import codec_name, decode_counting, decode_text, mime_name
+from emlkit.parse.charsets import (
+    codec_name,
+    decode_counting,
+    decode_header_bytes,
+    decode_text,
+    mime_name,
+)
 
 # Natural Russian paragraphs, one to three sentences each, and one longer paragraph.
 PARAGRAPHS: dict[str, str] = {
@@ -419,3 +425,10 @@ def test_round_trip_with_correct_label_records_no_charset_defect(
     assert trail.method is CharsetMethod.DECLARED
     assert trail.used == actual
     assert not kinds(message) & CHARSET_DEFECTS
+
+
+def test_a_wide_charset_with_an_odd_ascii_byte_is_counted_not_an_error() -> None:
+    payload = "Протокол ÿ".encode("utf-16-le") + b"\x08"
+    text, replaced = decode_counting(payload, "utf-16-le")
+    assert (text, replaced) == ("Протокол ÿ\ufffd", 1)
+    assert decode_header_bytes(payload)[0].startswith("Протокол")

@@ -267,3 +267,9 @@ def test_the_canonical_form_is_read_as_the_stdlib_reads_it(
     fast = _outcome(canonical_date, text)
     if fast is not None:
         assert fast == _outcome(parsedate_to_datetime, text)
+
+
+def test_an_offset_of_a_day_or_more_is_unusable_not_an_error() -> None:
+    message = dated("Tue, 16 Mar 2021 10:00:00 +3300")
+    assert message.date.source is DateSource.NONE
+    assert DefectKind.DATE_MISSING in kinds(message)

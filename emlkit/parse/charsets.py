@@ -172,9 +172,23 @@ def decode_header_bytes(raw: bytes, hints: tuple[str, ...] = ()) -> tuple[str, s
     return text, codec, replaced
 
 
+def _escape_any_byte(error: UnicodeError) -> tuple[str, int]:
+    """Like ``surrogateescape``, but for ASCII bytes too (a wide codec's odd trailing byte):
+    each byte becomes one surrogate that :func:`decode_counting` counts and replaces."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return "\udc80" * (error.end - error.start), error.end
+
+
+codecs.register_error("emlkit-escape-any-byte", _escape_any_byte)
+
+
 def decode_counting(payload: bytes, codec: str) -> tuple[str, int]:
     """Decode with U+FFFD for undecodable bytes, and return how many bytes were replaced."""
-    text = payload.decode(codec, errors="surrogateescape")
+    try:
+        text = payload.decode(codec, errors="surrogateescape")
+    except UnicodeDecodeError:  # surrogateescape cannot stand for bytes below 0x80
+        text = payload.decode(codec, errors="emlkit-escape-any-byte")
     replaced = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
     if replaced:
         text = re.sub("[\udc80-\udcff]", "\ufffd", text)

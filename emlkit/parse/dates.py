@@ -152,6 +152,10 @@ def parse_lenient_date(raw: str) -> datetime | None:
         value = value.replace(tzinfo=UTC)
     if not _year_written(value, raw):
         return None  # fuzzy parsing invented the year: not a date worth trusting
+    try:
+        value.utcoffset()
+    except ValueError:  # an offset of a day or more ("+3300"): no zone on earth
+        return None
     return value if _EARLIEST <= value < _LATEST else None
 
 
