@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from email.utils import getaddresses
+
 import pytest
 from helpers import b_word, defects_of, make_message, q_word
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import emlkit
 from emlkit import Address, DefectKind, Message
-from emlkit.parse.addresses import parse_addresses
+from emlkit.parse.addresses import parse_addresses, simple_mailboxes
 from emlkit.parse.headers import HeaderContext
 
 ANNA = "anna@example.org"
@@ -229,3 +233,27 @@ def test_raw_8bit_names_depend_on_the_charset_of_the_body() -> None:
     assert koi8 == (Address(name, ANNA),)
     cp1251 = parse_addresses([raw], "From", HeaderContext(charset_hints=("cp1251",)))
     assert cp1251 != koi8
+
+
+# --- plain mailboxes, read without the stdlib's parser -------------------------------------------
+
+_PIECES = [
+    "Ivan", "Петров", "a.b", "emlkitword0x", "x@y.org", "@", "<", ">", ",", " ", "\t", '"',
+    "(", ")", ":", ";", ".", "\\", "\xa0", "<a@b>", "d@e", "\r\n", "[", "]", '"Q"',
+    '"a, b"', '""', '"x@y"', '"a\nb"', '"<c@d>"',
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=10).map("".join))
+@example("Ivan Petrov <ivan@example.org>, a..b@c ,\tF  G <h@i>")
+@example('"Petrova, Anna" <a@b>, Ivan"" "Petrov" <c@d>')
+def test_plain_mailboxes_are_read_as_the_stdlib_reads_them(value: str) -> None:
+    simple = simple_mailboxes(value)
+    if simple is not None:
+        assert simple == getaddresses([value])
+
+
+@pytest.mark.parametrize("value", ['"Q\\"" <a@b>', "a (c) <a@b>", "g: a@b;", "x@y@z", "<@r:a@b>"])
+def test_other_forms_are_left_to_the_stdlib(value: str) -> None:
+    assert simple_mailboxes(value) is None
