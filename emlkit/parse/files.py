@@ -70,20 +70,36 @@ def _walk(top: str) -> Iterator[str]:
     while stack:
         folder = stack.pop()
         try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+            files, folders = _listing(folder)
         except OSError:
             continue  # an unreadable folder holds nothing we can read
         folder_name = os.path.basename(folder)
-        folders: list[str] = []
-        for entry in entries:
+        for name in files:
+            path = os.path.join(folder, name)
+            if _is_candidate(path, name, folder_name):
+                yield path
+        stack.extend(os.path.join(folder, name) for name in reversed(folders))
+
+
+def _listing(folder: str) -> tuple[list[str], list[str]]:
+    """The sorted names of a folder's files and of its subfolders (hidden ones left out).
+
+    Only names are kept, not ``os.DirEntry`` objects: a maildir's ``cur/`` may hold
+    hundreds of thousands of files, and a name costs a third of an entry's memory.
+    """
+    files: list[str] = []
+    folders: list[str] = []
+    with os.scandir(folder) as listing:
+        for entry in listing:
             if entry.name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                folders.append(entry.path)
-            elif entry.is_file() and _is_candidate(entry.path, entry.name, folder_name):
-                yield entry.path
-        stack.extend(reversed(folders))
+                folders.append(entry.name)
+            elif entry.is_file():
+                files.append(entry.name)
+    files.sort()
+    folders.sort()
+    return files, folders
 
 
 def is_separator(line: bytes, following: bytes | None) -> bool:
