@@ -55,3 +55,11 @@ def test_every_member_of_the_api_classes_is_documented(cls: type) -> None:
 def test_the_corpus_methods_are_in_its_table() -> None:
     for name in members(emlkit.Corpus):
         assert f"`.{name}" in API_DOC, f"Corpus.{name} is not in the Corpus table of docs/api.md"
+
+
+def test_the_lazy_api_names_are_exactly_its_all() -> None:
+    # emlkit.api lists each name twice: in __all__ (read by linters and type checkers) and
+    # in the table that loads it on first use; the two must not drift apart.
+    assert sorted(emlkit.api.__all__) == sorted(emlkit.api._HOME)
+    for name in emlkit.api.__all__:
+        assert getattr(emlkit.api, name) is not None

@@ -38,8 +38,9 @@ from emlkit.render.report import (
 __all__ = ["CaseReport", "Document", "Excerpts"]
 
 
-_SUFFIXES = {".txt": "terminal", ".md": "markdown", ".html": "html", ".htm": "html"}
-_SUFFIXES[".json"] = "json"
+_SUFFIXES = {
+    ".txt": "terminal", ".md": "markdown", ".html": "html", ".htm": "html", ".json": "json",
+}  # fmt: skip
 FILE_WIDTH = 100
 """The width of the terminal view written to a file (plain text, no colour)."""
 
