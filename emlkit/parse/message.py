@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 from email.message import Message as StdlibMessage
-from email.parser import BytesParser
-from email.policy import compat32
 
 from emlkit.parse.addresses import parse_addresses
 from emlkit.parse.dates import resolve_date
@@ -26,6 +24,7 @@ from emlkit.parse.headers import (
 from emlkit.parse.mime import Budget, Forwarded, walk_body
 from emlkit.parse.received import parse_received
 from emlkit.parse.sniff import BOM, sniff_failure
+from emlkit.parse.split import split_message
 from emlkit.parse.subjects import base_subject
 from emlkit.policy import Policy, default
 from emlkit.records import (
@@ -84,9 +83,9 @@ def parse_bytes(
 
 def _stdlib_parse(data: bytes) -> tuple[StdlibMessage, list[Defect]]:
     try:
-        return BytesParser(policy=compat32).parsebytes(data), []
+        return split_message(data), []
     except RecursionError:
-        message = BytesParser(policy=compat32).parsebytes(data, headersonly=True)
+        message = split_message(data, headers_only=True)
         detail = "MIME nesting too deep for the parser; the body was kept unsplit"
         return message, [Defect(DefectKind.LIMIT_REACHED, "0", detail)]
 

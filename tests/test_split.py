@@ -1,0 +1,166 @@
+"""split_message: the stdlib's own tree, whatever the bytes, however many base64 lines."""
+
+from __future__ import annotations
+
+import base64
+from email.message import Message as StdlibMessage
+from email.parser import BytesParser
+from email.policy import compat32
+from pathlib import Path
+
+import pytest
+from helpers import FIXTURES
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from emlkit.parse.files import iter_mail_files
+from emlkit.parse.reader import iter_file_chunks
+from emlkit.parse.split import _set_aside, split_message
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def tree(message: StdlibMessage) -> list[object]:
+    """Everything the parse decided, part by part: headers, raw payload, preamble, epilogue,
+    defects and default type."""
+    return [
+        (
+            part.get_unixfrom(),
+            part.items(),
+            part.get_default_type(),
+            vars(part)["_payload"] if not part.is_multipart() else len(part.get_payload()),
+            part.preamble,
+            part.epilogue,
+            [type(defect).__name__ for defect in part.defects],
+        )
+        for part in message.walk()
+    ]
+
+
+def assert_same_parse(data: bytes) -> None:
+    expected = BytesParser(policy=compat32).parsebytes(data)
+    assert tree(split_message(data)) == tree(expected)
+
+
+def b64_lines(size: int, width: int = 76, linesep: bytes = b"\n") -> bytes:
+    encoded = base64.b64encode(bytes(range(256)) * (size // 256 + 1))[: size * 4 // 3]
+    return b"".join(encoded[i : i + width] + linesep for i in range(0, len(encoded), width))
+
+
+ATTACHED = b64_lines(3000)
+
+MULTIPART = (
+    b"From: a@example.org\nSubject: s\nMIME-Version: 1.0\n"
+    b'Content-Type: multipart/mixed; boundary="b1"\n\npreamble\n\n' + ATTACHED + b"--b1\n"
+    b"Content-Type: text/plain\n\nHello.\n--b1\n"
+    b"Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
+    + ATTACHED
+    + b"--b1--\n\n"
+    + ATTACHED
+)
+
+
+def test_long_base64_parts_are_set_aside_and_put_back() -> None:
+    shorter, mark, runs = _set_aside(MULTIPART)
+    assert len(runs) == 3  # preamble, attachment, epilogue
+    assert shorter.count(b"\n") < 30
+    assert ATTACHED[:76] not in shorter and shorter.count(mark) == 3
+    assert_same_parse(MULTIPART)
+    part = split_message(MULTIPART).get_payload(1)
+    assert part.get_payload(decode=True) == base64.b64decode(ATTACHED)
+
+
+def test_the_line_end_before_a_boundary_still_belongs_to_the_boundary() -> None:
+    for linesep in (b"\n", b"\r\n"):
+        data = MULTIPART.replace(b"\n", linesep)
+        assert_same_parse(data)
+        part = split_message(data).get_payload(1)
+        assert not vars(part)["_payload"].endswith(("\n", "\r"))
+
+
+def test_a_message_holding_the_placeholder_text_gets_another() -> None:
+    data = MULTIPART.replace(b"preamble", b"EMLKITSETASIDE0Z EMLKITSETASIDEX1Z")
+    _, mark, runs = _set_aside(data)
+    assert mark == b"EMLKITSETASIDEXX" and runs
+    assert_same_parse(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # A run in the place of a forwarded message's headers, and of delivery-status fields.
+        b"Content-Type: message/rfc822\n\n" + ATTACHED + b"\nbody\n",
+        b"Content-Type: message/delivery-status\n\n" + ATTACHED + b"\nX: y\n\n" + ATTACHED,
+        # Runs that are not taken: no empty line before, a short run, a bare CR inside.
+        b"Subject: s\n" + ATTACHED,
+        b"Subject: s\n\n" + b64_lines(300),
+        b"Subject: s\n\n" + ATTACHED.replace(b"\n", b"\r", 1),
+        # A last line without a line end, and an empty message body.
+        b"Subject: s\n\n" + ATTACHED.rstrip(b"\n"),
+        b"Subject: s\n\n",
+    ],
+)
+def test_edge_cases_parse_as_the_stdlib_does(data: bytes) -> None:
+    assert_same_parse(data)
+
+
+def test_every_fixture_and_sample_parses_as_the_stdlib_does() -> None:
+    files = sorted(FIXTURES.glob("*.eml")) + sorted(iter_mail_files([SAMPLES]))
+    assert len(files) > 100
+    for path in files:
+        assert_same_parse(path.read_bytes())
+
+
+def test_every_message_of_the_corpora_parses_as_the_stdlib_does(corpora_root: Path) -> None:
+    messages = 0
+    for path in iter_mail_files([corpora_root]):
+        for chunk in iter_file_chunks(path):
+            assert_same_parse(chunk.data if chunk.data is not None else path.read_bytes())
+            messages += 1
+    assert messages > 900
+
+
+LINE_ENDS = st.sampled_from([b"\n", b"\r\n", b"\r", b""])
+LINES = st.one_of(
+    st.sampled_from(
+        [
+            b"",
+            b"--b1",
+            b"--b1--",
+            b"--b2",
+            b"--b2--",
+            b"From someone",
+            b"From: a@example.org",
+            b"Content-Type: multipart/mixed; boundary=b1",
+            b"Content-Type: multipart/alternative; boundary=b2",
+            b"Content-Type: message/rfc822",
+            b"Content-Type: message/delivery-status",
+            b"Content-Transfer-Encoding: base64",
+            b" continued",
+            b"EMLKITSETASIDE0Z",
+            b"plain words",
+        ]
+    ),
+    st.binary(max_size=20),
+)
+
+
+@st.composite
+def messages(draw: st.DrawFn) -> bytes:
+    """Lines of MIME structure, junk and runs of base64 of any length, any line ends."""
+    pieces: list[bytes] = []
+    for _ in range(draw(st.integers(min_value=0, max_value=30))):
+        if draw(st.booleans()):
+            width = draw(st.sampled_from([4, 60, 76]))
+            count = draw(st.integers(min_value=1, max_value=20))
+            pieces.append(b64_lines(width * count * 3 // 4, width, draw(LINE_ENDS)))
+        else:
+            pieces.append(draw(LINES) + draw(LINE_ENDS))
+    return b"".join(pieces)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messages())
+@example(MULTIPART)
+def test_any_bytes_parse_as_the_stdlib_does(data: bytes) -> None:
+    assert_same_parse(data)
