@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from functools import lru_cache
 from pathlib import PurePath
 
 _ANNEX = re.compile(
@@ -17,8 +19,20 @@ def annex_from_path(path: str | PurePath) -> int | None:
     >>> annex_from_path("case/Annex 5/mail.eml"), annex_from_path("case/приложение_12/x.eml")
     (5, 12)
     """
-    for part in reversed(PurePath(path).parts):
-        match = _ANNEX.search(part)
-        if match:
-            return int(match.group(1))
+    folder, name = os.path.split(os.fspath(path))
+    found = _annex_in(name)
+    return found if found is not None else _folder_annex(folder)
+
+
+@lru_cache(maxsize=1024)  # an index run asks for every file, folder by folder
+def _folder_annex(folder: str) -> int | None:
+    for part in reversed(PurePath(folder).parts):
+        found = _annex_in(part)
+        if found is not None:
+            return found
     return None
+
+
+def _annex_in(name: str) -> int | None:
+    match = _ANNEX.search(name)
+    return int(match.group(1)) if match else None

@@ -35,7 +35,7 @@ from emlkit.policy import Policy, default
 _COMMIT_SECONDS = 1.0
 _COMMIT_MESSAGES = 500
 _WINDOW_PER_WORKER = 4
-_BATCH_CHUNKS = 8
+_BATCH_CHUNKS = 16
 _BATCH_BYTES = 4 << 20
 _PARENT_CHECK_SECONDS = 0.5
 _WALK_PAGE = 1000  # walked paths read from the store at a time

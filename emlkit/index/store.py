@@ -101,7 +101,7 @@ class Store:
             raise StoreError(f"{self.path}: not a usable emlkit index ({error})") from error
         self.db.row_factory = sqlite3.Row
         self._bulk = False
-        self._pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _INSERTS}
+        self._pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _WRITES}
         self._pending_files: set[int] = set()  # files with links held back
         self._pending_bytes = 0
 
@@ -152,29 +152,29 @@ class Store:
     ) -> int:
         """Create or refresh the row of a file about to be (re)indexed; return its id."""
         stamp = now()
-        self.db.execute(
+        row = self.db.execute(
             "INSERT INTO files (path, size, mtime_ns, sha256, status, annex, first_seen,"
             " last_seen) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)"
             " ON CONFLICT(path) DO UPDATE SET size = excluded.size,"
             " mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, annex = excluded.annex,"
             " status = 'pending',"
-            " last_seen = excluded.last_seen",
+            " last_seen = excluded.last_seen RETURNING id",
             (path, size, mtime_ns, sha256, annex, stamp, stamp),
-        )
-        row = self.db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+        ).fetchone()
         return int(row[0])
 
     def finish_file(
         self, file_id: int, messages: int, failure: tuple[str, str] | None = None
     ) -> None:
-        """Mark a file indexed (or failed, with its failure kind and reason)."""
+        """Mark a file indexed (or failed, with its failure kind and reason).
+
+        Inside :meth:`bulk`, written with the rows held back, in the same transaction.
+        """
         status = "failed" if failure else "indexed"
         kind, reason = failure if failure else (None, None)
-        self.db.execute(
-            "UPDATE files SET status = ?, failure_kind = ?, failure = ?, messages = ?,"
-            " indexed_at = ? WHERE id = ?",
-            (status, kind, reason, messages, now(), file_id),
-        )
+        self._pending["file_status"].append((status, kind, reason, messages, file_id))
+        if not self._bulk:
+            self.flush()
 
     def touch_file(self, file_id: int, mtime_ns: int) -> None:
         """Record the new mtime of a file whose bytes did not change."""
@@ -366,7 +366,7 @@ class Store:
             return
         for table, rows in pending.items():
             if rows:
-                self.db.executemany(_INSERTS[table], rows)
+                self.db.executemany(_WRITES[table], rows)
         self._discard()
 
     def _discard(self) -> None:
@@ -506,14 +506,20 @@ _PAGE = 1000
 _PENDING_BYTES = 1 << 20
 """Characters of search columns :meth:`Store.bulk` holds back before it writes them."""
 
-_INSERTS = {
+_SQL_NOW = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
+"""SQL for :func:`now`."""
+
+_WRITES = {
     "addresses": "INSERT INTO addresses VALUES (?, ?, ?, ?, ?)",
     "attachments": "INSERT INTO attachments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "defects": "INSERT INTO defects VALUES (?, ?, ?, ?, ?)",
     "messages_fts": "INSERT INTO messages_fts (rowid, stems, keys) VALUES (?, ?, ?)",
     "message_files": "INSERT OR IGNORE INTO message_files"
     ' (message_id, file_id, mbox_index, "offset") VALUES (?, ?, ?, ?)',
+    "file_status": "UPDATE files SET status = ?, failure_kind = ?, failure = ?, messages = ?,"
+    f" indexed_at = {_SQL_NOW} WHERE id = ?",
 }
+"""The statements :meth:`Store.bulk` runs in batches, by what they write, in this order."""
 
 
 def _json(value: object) -> str:

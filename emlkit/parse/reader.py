@@ -48,11 +48,10 @@ def iter_file_chunks(path: PathArg) -> Iterator[Chunk]:
     :raises OSError: the file cannot be read.
     """
     file = Path(path)
+    if not is_mbox(file, _head(file)):
+        yield Chunk(file, None, 0, None)
+        return
     with file.open("rb") as handle:
-        if not is_mbox(file, handle.read(4096)):
-            yield Chunk(file, None, 0, None)
-            return
-        handle.seek(0)
         parts = split_mbox(handle)
         first, second = next(parts, None), next(parts, None)
         if first is None or (second is None and file.suffix.lower() not in MBOX_SUFFIXES):
@@ -60,6 +59,16 @@ def iter_file_chunks(path: PathArg) -> Iterator[Chunk]:
             return
         for index, (offset, data) in enumerate(_chain(first, second, parts)):
             yield Chunk(file, index, offset, data)
+
+
+def _head(file: Path) -> bytes:
+    """The first bytes of a file, enough to tell an mbox (read without a buffered file object:
+    an index run does this for every file)."""
+    descriptor = os.open(file, os.O_RDONLY)
+    try:
+        return os.read(descriptor, 16)
+    finally:
+        os.close(descriptor)
 
 
 def parse_chunk(chunk: Chunk, policy: Policy = default) -> Message:
