@@ -382,24 +382,21 @@ class Store:
         annex: int | None,
         carrier: tuple[int, str] | None,
     ) -> Stored:
-        found = self.db.execute("SELECT id FROM messages WHERE sha256 = ?", (rows.sha256,))
-        known = found.fetchone()
-        if known is not None:
-            self._link(known[0], file_id, rows)
-            return Stored(known[0], new=False, conflicting=False)
-        # Rows with the same Message-ID and other bytes: all are flagged conflicting. Rows
-        # flagged already are not written again (a rewrite copies the whole large row).
-        same_id: list[tuple[int, int]] = []
-        if not rows.synthetic:
-            query = "SELECT id, conflicting FROM messages WHERE message_id = ?"
-            same_id = [(o[0], o[1]) for o in self.db.execute(query, (rows.message_id,))]
-        conflicting = bool(same_id)
-        others = [other for other, flagged in same_id if not flagged]
-        row = self._insert_message(rows, annex, carrier, conflicting)
+        inserted = self._insert_message(rows, annex, carrier)
+        if inserted is None:  # these bytes are stored already: link them to this file too
+            found = self.db.execute("SELECT id FROM messages WHERE sha256 = ?", (rows.sha256,))
+            known = int(found.fetchone()[0])
+            self._link(known, file_id, rows)
+            return Stored(known, new=False, conflicting=False)
+        row, conflicting = inserted
         self._link(row, file_id, rows)
-        if others:
-            marks = ",".join("?" * len(others))
-            self.db.execute(f"UPDATE messages SET conflicting = 1 WHERE id IN ({marks})", others)
+        if conflicting:
+            # Every row with this Message-ID is flagged. Rows flagged already are not written
+            # again (a rewrite copies the whole large row).
+            self.db.execute(
+                "UPDATE messages SET conflicting = 1 WHERE message_id = ? AND conflicting = 0",
+                (rows.message_id,),
+            )
         forwarded = 0
         for child in rows.children:
             stored = self._add(child, None, annex, (row, child.part))
@@ -412,16 +409,16 @@ class Store:
             self._pending_files.add(file_id)
 
     def _insert_message(
-        self,
-        rows: MessageRows,
-        annex: int | None,
-        carrier: tuple[int, str] | None,
-        conflicting: bool,
-    ) -> int:
-        cursor = self.db.execute(
+        self, rows: MessageRows, annex: int | None, carrier: tuple[int, str] | None
+    ) -> tuple[int, bool] | None:
+        """Insert a message row (flagged conflicting when another row has its Message-ID);
+        return its id and that flag, or None when its bytes are stored already."""
+        inserted = self.db.execute(
             "INSERT INTO messages (sha256, size, message_id, message_id_synthetic, carrier_id,"
             f" carrier_part, {MESSAGE_COLUMNS}, annex, conflicting)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " NOT ? AND EXISTS (SELECT 1 FROM messages WHERE message_id = ?))"
+            " ON CONFLICT (sha256) DO NOTHING RETURNING id, conflicting",
             (
                 rows.sha256,
                 rows.size,
@@ -431,10 +428,13 @@ class Store:
                 carrier[1] if carrier else None,
                 *rows.columns,
                 annex,
-                int(conflicting),
+                int(rows.synthetic),
+                rows.message_id,
             ),
-        )
-        row = int(cursor.lastrowid or 0)
+        ).fetchone()
+        if inserted is None:
+            return None
+        row = int(inserted[0])
         pending = self._pending
         pending["addresses"].extend((row, *address) for address in rows.addresses)
         pending["attachments"].extend((row, *attachment) for attachment in rows.attachments)
@@ -443,7 +443,7 @@ class Store:
         self._pending_bytes += len(rows.stems) + len(rows.keys)
         if self._pending_bytes >= _PENDING_BYTES:
             self.flush()  # the search columns held back are most of the memory held
-        return row
+        return row, bool(inserted[1])
 
     def _delete_message(self, row: int) -> None:
         query = "SELECT id FROM messages WHERE carrier_id = ?"
