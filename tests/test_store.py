@@ -111,3 +111,37 @@ def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
             store.upsert_file("/e/a.eml", 1, 1, None, None)
             raise RuntimeError("crash")
         assert count(store, "files") == 0
+
+
+def test_every_row_sharing_a_message_id_with_other_bytes_is_flagged(tmp_path: Path) -> None:
+    versions = [PLAIN.replace(b"\xd0\xbd.", f"{n}.".encode()) for n in range(3)]
+    assert len(set(versions)) == 3
+    with Store(tmp_path / "i.db") as store, store.atomic():
+        file_id = store.upsert_file("/e/a.eml", 1, 1, None, None)
+        first, second, third = (
+            store.add_message(emlkit.parse_bytes(data), file_id, None) for data in versions
+        )
+        again = store.add_message(emlkit.parse_bytes(versions[1]), file_id, None)
+        assert not first.conflicting and second.conflicting and third.conflicting
+        assert not again.new and again.row == second.row
+        flags = store.db.execute("SELECT conflicting FROM messages ORDER BY id").fetchall()
+        assert [f[0] for f in flags] == [1, 1, 1]
+
+
+def test_a_file_is_marked_finished_with_its_batch_of_rows(tmp_path: Path) -> None:
+    def status(store: Store, file_id: int) -> tuple[str, int, str | None]:
+        query = "SELECT status, messages, indexed_at FROM files WHERE id = ?"
+        return tuple(store.db.execute(query, (file_id,)).fetchone())  # type: ignore[return-value]
+
+    with Store(tmp_path / "i.db") as store, store.atomic():
+        held = store.upsert_file("/e/a.eml", 1, 1, None, None)
+        with store.bulk():
+            store.add_message(emlkit.parse_bytes(PLAIN), held, None)
+            store.finish_file(held, 1)
+            assert status(store, held)[0] == "pending"  # written with the rows, not before
+        state, messages, stamp = status(store, held)
+        assert (state, messages) == ("indexed", 1)
+        assert stamp is not None and stamp.endswith("+00:00") and len(stamp) == 25
+        failed = store.upsert_file("/e/b.eml", 1, 1, None, None)
+        store.finish_file(failed, 0, ("empty", "the file is empty"))  # outside bulk: at once
+        assert status(store, failed)[:2] == ("failed", 0)
