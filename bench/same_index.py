@@ -14,6 +14,8 @@ line per table that differs and exits 1 when any does.
 With ``--changes``, each tree indexes its own copy of each PATH, then the same changes are
 made to both copies (every 7th file removed, every 11th rewritten, every 13th copied under
 a new name, with fixed modification times) and both are indexed again: an incremental run.
+With ``--additions``, the first run sees two files in three and the second all of them: an
+incremental run that only adds messages (which threads only what they join).
 """
 
 from __future__ import annotations
@@ -116,12 +118,30 @@ def _change(corpus: Path) -> None:
             shutil.copy2(path, copy)
 
 
-def _incremental(tree: Path, corpus: str, work: Path, db: Path, jobs: int) -> None:
-    """Index a copy of ``corpus`` under ``work``, change it, index it again."""
+def _hold_back(corpus: Path, aside: Path) -> list[tuple[Path, Path]]:
+    """Move every third file of a copy of a corpus aside; return (where it is, its place)."""
+    aside.mkdir(parents=True, exist_ok=True)
+    files = sorted(path for path in corpus.rglob("*") if path.is_file())
+    moved = [(aside / str(number), path) for number, path in enumerate(files) if number % 3 == 1]
+    for held, path in moved:
+        shutil.move(path, held)
+    return moved
+
+
+def _incremental(
+    tree: Path, corpus: str, work: Path, db: Path, jobs: int, additions: bool = False
+) -> None:
+    """Index a copy of ``corpus`` under ``work``, change it, index it again. With
+    ``additions``, the first run sees two files in three and the second all of them."""
     copy = work / "corpus"
     shutil.copytree(corpus, copy, symlinks=True)
+    moved = _hold_back(copy, work / "aside") if additions else []
     _index(tree, str(copy), db, jobs)
-    _change(copy)
+    if additions:
+        for held, path in moved:
+            shutil.move(held, path)
+    else:
+        _change(copy)
     _index(tree, str(copy), db, jobs)
 
 
@@ -133,16 +153,20 @@ def _export_head(target: Path) -> Path:
     return target
 
 
-def _compare_changes(ref: Path, corpus: str, work: Path, jobs: int) -> bool:
+def _compare_changes(
+    ref: Path, corpus: str, work: Path, jobs: int, additions: bool = False
+) -> bool:
     """Both trees index a copy of ``corpus``, changed alike, twice; True when they differ."""
     # Both copies sit at the same path in turn: the index stores absolute paths.
     dbs = [work / "ref.db", work / "ours.db"]
     for tree, db in zip((ref, ROOT), dbs, strict=True):
-        shutil.rmtree(work / "corpus", ignore_errors=True)
+        for folder in ("corpus", "aside"):
+            shutil.rmtree(work / folder, ignore_errors=True)
         work.mkdir(parents=True, exist_ok=True)
-        _incremental(tree, corpus, work, db, jobs)
+        _incremental(tree, corpus, work, db, jobs, additions)
     differences = compare(*dbs)
-    print(f"{corpus} (changed, incremental): " + ("; ".join(differences) or "same content"))
+    label = "files added" if additions else "changed"
+    print(f"{corpus} ({label}, incremental): " + ("; ".join(differences) or "same content"))
     return bool(differences)
 
 
@@ -154,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="write the indexes here and keep them")
     parser.add_argument("--compare", nargs=2, type=Path, metavar="DB", help="only compare")
     parser.add_argument("--changes", action="store_true", help="an incremental run instead")
+    parser.add_argument(
+        "--additions", action="store_true", help="an incremental run that only adds files"
+    )
     args = parser.parse_args(argv)
     if args.compare:
         differences = compare(*args.compare)
@@ -165,8 +192,10 @@ def main(argv: list[str] | None = None) -> int:
         ref = args.ref or _export_head(Path(tempfile.mkdtemp(dir=work)))
         failed = False
         for number, corpus in enumerate(args.paths):
-            if args.changes:
-                failed = _compare_changes(ref, corpus, base / str(number), args.jobs) or failed
+            if args.changes or args.additions:
+                work = base / str(number)
+                differs = _compare_changes(ref, corpus, work, args.jobs, args.additions)
+                failed = differs or failed
                 continue
             dbs = [base / f"{number}-ref.db", base / f"{number}-ours.db"]
             for tree, db in zip((ref, ROOT), dbs, strict=True):

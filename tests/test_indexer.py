@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
@@ -19,6 +20,7 @@ import emlkit
 from emlkit.cli import main
 from emlkit.errors import InputError, StoreLockedError, UsageError
 from emlkit.index.indexer import index_paths
+from emlkit.index.store import Store
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -297,3 +299,27 @@ def test_a_script_read_from_stdin_can_index_with_jobs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "40"
+
+
+def test_a_run_that_only_adds_threads_only_what_the_new_messages_join(tmp_path: Path) -> None:
+    root = corpus(tmp_path, count=3)
+    db = tmp_path / "index.db"
+    calls: list[bool] = []
+    real = Store.rethread
+
+    def spy(store: Store, subject_fallback: bool = True, unplaced_only: bool = False) -> int:
+        calls.append(unplaced_only)
+        return real(store, subject_fallback, unplaced_only)
+
+    reply = message(9).replace(
+        b"Message-ID: <m9@zar.test>", b"In-Reply-To: <m1@zar.test>\nMessage-ID: <m9@zar.test>"
+    )
+    with mock.patch.object(Store, "rethread", spy):
+        index_paths([root], db, jobs=1)  # cold: everything
+        (root / "annex-03" / "reply.eml").write_bytes(reply)
+        index_paths([root], db, jobs=1)  # only added: the reply's thread
+        (root / "annex-03" / "000.eml").write_bytes(message(0, body="Другой текст."))
+        index_paths([root], db, jobs=1)  # a message replaced: everything again
+    assert calls == [False, True, False]
+    parent = rows(db, "SELECT thread_parent_id FROM messages WHERE message_id = 'm9@zar.test'")
+    assert parent == [("m1@zar.test",)]

@@ -100,3 +100,46 @@ def written(store: Store) -> list[int]:
     rows = [row[0] for row in store.db.execute("SELECT id FROM written ORDER BY id")]
     store.db.execute("DELETE FROM written")
     return rows
+
+
+@given(
+    inputs=index_inputs(),
+    cut=st.integers(min_value=0, max_value=30),
+    batch=st.integers(min_value=1, max_value=8),
+)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_threading_only_what_was_added_equals_threading_the_whole_index(
+    inputs: list[ThreadInput], cut: int, batch: int
+) -> None:
+    """Messages stored in two runs: threading the second run's components alone gives the
+    placements of threading everything, whatever the new messages join or bridge."""
+    first, then = inputs[:cut], inputs[cut:]
+    with tempfile.TemporaryDirectory() as work, Store(Path(work) / "i.db") as store:
+        for fallback in (True, False):
+            store.db.execute("DELETE FROM messages")
+            store_inputs(store, first)
+            store.rethread(subject_fallback=fallback)
+            store_inputs(store, then, start=len(first) + 1)
+            with mock.patch.object(rethread, "BATCH_MESSAGES", batch):
+                threads = store.rethread(subject_fallback=fallback, unplaced_only=True)
+            expected = expected_placements(store, fallback)
+            assert stored_placements(store) == expected
+            assert threads == len({placement[0] for placement in expected.values()})
+
+
+def test_threading_only_what_was_added_leaves_other_threads_unread(tmp_path: Path) -> None:
+    with Store(tmp_path / "i.db") as store:
+        store_inputs(store, [msg("a"), msg("b", irt=["a"]), msg("c", minute=5)])
+        store.rethread()
+        store_inputs(store, [msg("d", irt=["c"], minute=6)], start=4)
+        threaded: list[str] = []
+        real = rethread.iter_placements
+
+        def spy(batch: list[ThreadInput], fallback: bool) -> object:
+            threaded.extend(item.key for item in batch)
+            return real(batch, fallback)
+
+        with mock.patch.object(rethread, "iter_placements", spy):
+            assert store.rethread(unplaced_only=True) == 2
+        assert sorted(threaded) == ["3", "4"]  # the thread of a and b was not read
+        assert stored_placements(store) == expected_placements(store, True)

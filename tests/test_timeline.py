@@ -4,7 +4,9 @@ anomalies (a Date too far after or before the first Received hop, dates from fal
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +14,7 @@ from helpers import b_word, make_message
 
 from emlkit.cli import main
 from emlkit.errors import UsageError
+from emlkit.index import derived
 from emlkit.index.anomalies import (
     AFTER_RECEIVED,
     BEFORE_RECEIVED,
@@ -245,3 +248,30 @@ def test_timeline_cli_exit_codes_and_json(tmp_path: Path) -> None:
     assert runner.invoke(main, ["timeline", "--db", str(db), "--by", "year"]).exit_code == 2
     missing = runner.invoke(main, ["timeline", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code == 1
+
+
+def test_anomalies_are_written_with_each_message_not_rebuilt(tmp_path: Path) -> None:
+    late = mail(1, "Tue, 16 Mar 2021 12:30:00 +0300", ("Tue, 16 Mar 2021 07:00:20 +0000",))
+    with mock.patch.object(derived, "rebuild_anomalies") as rebuild:
+        db = index(tmp_path, {"annex-01": [late]})
+        (tmp_path / "corpus" / "annex-01" / "2.eml").write_bytes(mail(2, None))
+        index_paths([tmp_path / "corpus"], db, jobs=1)
+    assert not rebuild.called  # a cold run and an incremental one: nothing to rebuild
+    with Store(db, readonly=True) as store:
+        kinds = store.db.execute("SELECT kind FROM anomalies ORDER BY message_id").fetchall()
+    assert [row[0] for row in kinds] == [AFTER_RECEIVED, MISSING]
+
+
+def test_an_index_without_anomalies_stored_per_message_is_rebuilt_once(tmp_path: Path) -> None:
+    db = index(tmp_path, {"annex-01": [mail(1, None), mail(2, "17.03.2021 10:00")]})
+    with sqlite3.connect(db) as connection:  # what an earlier emlkit could leave
+        connection.execute("DELETE FROM anomalies")
+        connection.execute("DELETE FROM derived WHERE name != 'threads-senders-and-time'")
+    summary = index_paths([tmp_path / "corpus"], db, jobs=1)
+    assert summary.files_unchanged == 2
+    with Store(db, readonly=True) as store:
+        kinds = store.db.execute("SELECT kind FROM anomalies ORDER BY message_id").fetchall()
+    assert [row[0] for row in kinds] == [MISSING, LENIENT]
+    with mock.patch.object(derived, "rebuild_anomalies") as rebuild:
+        index_paths([tmp_path / "corpus"], db, jobs=1)
+    assert not rebuild.called

@@ -25,7 +25,7 @@ from typing import IO, Any, NamedTuple
 
 from emlkit.errors import InputError, StoreLockedError, UsageError
 from emlkit.index.annexes import annex_from_path
-from emlkit.index.derived import refresh_derived
+from emlkit.index.derived import before_run, refresh_derived
 from emlkit.index.rows import MessageRows, message_rows, search_columns
 from emlkit.index.store import FileState, Store
 from emlkit.parse.files import iter_mail_paths
@@ -162,6 +162,7 @@ class _Run:
         run_id = self.store.add_run([str(root) for root in self.roots])
         self.store.db.execute("BEGIN IMMEDIATE")
         try:
+            before = before_run(self.store)
             # The walk goes to a temporary table: no path list is held, however many files.
             # The roots are absolute, so every path found under them is too.
             walk = (p for p in iter_mail_paths(self.roots) if p not in self.own_files)
@@ -178,7 +179,8 @@ class _Run:
             if self.finish is not None:
                 self.finish(self.store)
             changed = bool(self.summary.files_indexed or self.summary.messages_removed)
-            refresh_derived(self.store, changed)
+            removed = bool(self.summary.messages_removed)
+            refresh_derived(self.store, changed, before, removed)
             self.summary.threads = self.store.counts()["threads"]
         except BaseException:
             self.store.db.execute("ROLLBACK")

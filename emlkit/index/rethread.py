@@ -83,12 +83,19 @@ def thread_input(row: Sequence[Any]) -> ThreadInput:
     )
 
 
-def rethread(db: sqlite3.Connection, subject_fallback: bool = True) -> int:
+def rethread(
+    db: sqlite3.Connection, subject_fallback: bool = True, unplaced_only: bool = False
+) -> int:
     """Thread every message of the index again, a component at a time; return the threads.
 
     Writes ``thread_id``, ``thread_parent_id``, ``thread_depth`` and ``thread_by_subject``
     of the messages whose placement changed (a message row is large to rewrite), inside the
     caller's transaction if any.
+
+    With ``unplaced_only``, only the components that hold a message not placed yet (added
+    since the last threading) are threaded. That is the same as threading everything when
+    messages were only added since then: a component that gained no message is the same set
+    of messages, with the same placements.
     """
     db.create_function("emlkit_subject_key", 1, _subject_key, deterministic=True)
     _drop_temp_tables(db)
@@ -97,11 +104,12 @@ def rethread(db: sqlite3.Connection, subject_fallback: bool = True) -> int:
     try:
         db.execute(_LINKS, (int(subject_fallback),))
         parts = _components(db)
+        wanted = _unplaced_parts(db, parts) if unplaced_only else None
         db.executemany(
             "INSERT INTO temp.thread_parts (part, id) VALUES (?, ?)",
-            ((_find(parts, row), row) for (row,) in db.execute("SELECT id FROM messages")),
+            _rows_by_part(db, parts, wanted),
         )
-        del parts
+        del parts, wanted
         # The rows read are looked up by id while thread_parts is scanned: updating them
         # as each batch is threaded is safe.
         for batch, placed in _batches(db):
@@ -124,6 +132,22 @@ def _components(db: sqlite3.Connection) -> array[int]:
         a, b = _find(parts, row), _find(parts, first)
         parts[max(a, b)] = min(a, b)
     return parts
+
+
+def _unplaced_parts(db: sqlite3.Connection, parts: array[int]) -> set[int]:
+    """The components (by smallest row) that hold a message without a thread."""
+    query = "SELECT id FROM messages WHERE thread_id IS NULL"
+    return {_find(parts, row) for (row,) in db.execute(query)}
+
+
+def _rows_by_part(
+    db: sqlite3.Connection, parts: array[int], wanted: set[int] | None
+) -> Iterator[tuple[int, int]]:
+    """(component, row) of every message, or of those in the ``wanted`` components."""
+    for (row,) in db.execute("SELECT id FROM messages"):
+        part = _find(parts, row)
+        if wanted is None or part in wanted:
+            yield part, row
 
 
 def _find(parts: array[int], row: int) -> int:

@@ -12,6 +12,7 @@ import json
 from datetime import datetime
 from typing import NamedTuple
 
+from emlkit.index.date_rules import date_anomalies
 from emlkit.index.text import index_columns
 from emlkit.records import Address, Message, charset_dict, hop_dict
 
@@ -58,6 +59,8 @@ class MessageRows(NamedTuple):
     """(position, filename, content type, size, sha256, inline, content id, part)."""
     defects: tuple[tuple[int, str, str, str], ...]
     """(position, kind, location, detail)."""
+    anomalies: tuple[tuple[str, str, float | None], ...]
+    """The date anomalies (kind, detail, seconds) by :mod:`emlkit.index.date_rules`."""
     stems: str
     keys: str
     children: tuple[MessageRows, ...]
@@ -86,6 +89,9 @@ def message_rows(message: Message, columns: SearchColumns | None = None) -> Mess
     first = message.from_[0] if message.from_ else Address("", "")
     known = (columns or {}).get(message.source.sha256)
     stems, keys = known if known is not None else index_columns(searchable(message))
+    date, date_utc = _iso(message.date.value), _iso(message.date.utc)
+    hops = [hop_dict(hop) for hop in message.received]
+    anomalies = date_anomalies(date, date_utc, message.date.source.value, message.date.raw, hops)
     return MessageRows(
         sha256=message.source.sha256,
         size=message.source.size,
@@ -99,8 +105,8 @@ def message_rows(message: Message, columns: SearchColumns | None = None) -> Mess
             message.base_subject,
             first.name,
             first.address,
-            _iso(message.date.value),
-            _iso(message.date.utc),
+            date,
+            date_utc,
             message.date.raw,
             message.date.source.value,
             _json(list(message.in_reply_to)),
@@ -108,7 +114,7 @@ def message_rows(message: Message, columns: SearchColumns | None = None) -> Mess
             message.text,
             message.html,
             _json([charset_dict(trail) for trail in message.charsets]),
-            _json([hop_dict(hop) for hop in message.received]),
+            _json(hops),
             _json([[h.name, h.raw, h.value] for h in message.headers]),
         ),
         addresses=tuple(
@@ -121,6 +127,7 @@ def message_rows(message: Message, columns: SearchColumns | None = None) -> Mess
             for n, a in enumerate(message.attachments)
         ),
         defects=tuple((n, d.kind.value, d.where, d.detail) for n, d in enumerate(message.defects)),
+        anomalies=tuple((a.kind, a.detail, a.seconds) for a in anomalies),
         stems=stems,
         keys=keys,
         children=tuple(message_rows(child, columns) for child in message.children),

@@ -439,6 +439,7 @@ class Store:
         pending["addresses"].extend((row, *address) for address in rows.addresses)
         pending["attachments"].extend((row, *attachment) for attachment in rows.attachments)
         pending["defects"].extend((row, *defect) for defect in rows.defects)
+        pending["anomalies"].extend((row, *anomaly) for anomaly in rows.anomalies)
         pending["messages_fts"].append((row, rows.stems, rows.keys))
         self._pending_bytes += len(rows.stems) + len(rows.keys)
         if self._pending_bytes >= _PENDING_BYTES:
@@ -464,13 +465,14 @@ class Store:
             params = (thread_id,)
         return [thread_input(row) for row in self.db.execute(query, params)]
 
-    def rethread(self, subject_fallback: bool = True) -> int:
+    def rethread(self, subject_fallback: bool = True, unplaced_only: bool = False) -> int:
         """Thread the whole index again (JWZ, see ``docs/threading.md``); return the threads.
 
         One connected component at a time (:mod:`emlkit.index.rethread`), so memory stays
-        bounded however large the index.
+        bounded however large the index. ``unplaced_only``: only the components that hold
+        messages added since the last threading, which is enough when none was removed.
         """
-        return rethread(self.db, subject_fallback)
+        return rethread(self.db, subject_fallback, unplaced_only)
 
     # Whole-index queries -------------------------------------------------------------------
 
@@ -513,6 +515,7 @@ _WRITES = {
     "addresses": "INSERT INTO addresses VALUES (?, ?, ?, ?, ?)",
     "attachments": "INSERT INTO attachments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "defects": "INSERT INTO defects VALUES (?, ?, ?, ?, ?)",
+    "anomalies": "INSERT INTO anomalies (message_id, kind, detail, seconds) VALUES (?, ?, ?, ?)",
     "messages_fts": "INSERT INTO messages_fts (rowid, stems, keys) VALUES (?, ?, ?)",
     "message_files": "INSERT OR IGNORE INTO message_files"
     ' (message_id, file_id, mbox_index, "offset") VALUES (?, ?, ?, ?)',
