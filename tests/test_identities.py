@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +15,7 @@ from helpers import b_word, make_message
 
 from emlkit.cli import main
 from emlkit.errors import StoreError
+from emlkit.index import identities as identities_module
 from emlkit.index.identities import group_mailboxes, name_key
 from emlkit.index.indexer import index_paths
 from emlkit.index.senders import correspondents, identities, senders
@@ -294,3 +296,49 @@ def test_mail_text_in_names_is_not_markup(tmp_path: Path) -> None:
     db = index(tmp_path, [mail(1, sender, "a@y.test", "Mon, 01 Mar 2021 10:00:00 +0300")])
     result = CliRunner().invoke(main, ["senders", "--db", str(db)])
     assert "[bold]Boss[/bold] Markup" in result.output
+
+
+IDENTITY_TABLES = ("identities", "identity_mailboxes", "identity_names", "identity_links")
+
+
+def identity_tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    return {
+        table: sorted(tuple(row) for row in store.db.execute(f"SELECT * FROM {table}"))
+        for table in IDENTITY_TABLES
+    }
+
+
+def test_added_mail_between_known_names_is_counted_without_regrouping(tmp_path: Path) -> None:
+    anna, oleg = mailbox("Anna Yegorova", "anna@home.test"), mailbox("Олег Тищенко", "o@t.test")
+    work = mailbox("Егорова Анна", "a.egorova@work.test")
+    db = index(
+        tmp_path,
+        [
+            mail(1, anna, oleg, "Mon, 01 Mar 2021 10:00:00 +0300"),
+            mail(2, work, oleg, "Tue, 02 Mar 2021 10:00:00 +0300"),
+            mail(3, oleg, anna, "Tue, 02 Mar 2021 11:00:00 +0300"),
+        ],
+    )
+    folder = tmp_path / "corpus" / "annex-01"
+    for number in (4, 5):  # known mailboxes, known names: the same groups
+        data = mail(number, oleg, work, f"Wed, 03 Mar 2021 1{number}:00:00 +0300", cc=anna)
+        (folder / f"{number}.eml").write_bytes(data)
+    with mock.patch.object(identities_module, "group_mailboxes") as regroup:
+        index_paths([tmp_path / "corpus"], db, jobs=1)
+    assert not regroup.called
+    with Store(db) as store:
+        counted = identity_tables(store)
+        identities_module.rebuild_identities(store)  # what a full rebuild gives
+        assert counted == identity_tables(store)
+        oleg_row = store.db.execute(
+            "SELECT messages FROM identity_mailboxes WHERE address = 'o@t.test'"
+        ).fetchone()
+    assert oleg_row[0] == 5
+    (folder / "6.eml").write_bytes(  # a new display name: the groups may change
+        mail(6, mailbox("Tishchenko Oleg", "o@t.test"), anna, "Thu, 04 Mar 2021 10:00:00 +0300")
+    )
+    with mock.patch.object(
+        identities_module, "group_mailboxes", wraps=identities_module.group_mailboxes
+    ) as regroup:
+        index_paths([tmp_path / "corpus"], db, jobs=1)
+    assert regroup.called

@@ -4,7 +4,8 @@ Threads and identities are recomputed when the run changed the index, and also w
 the index differs from the one they were computed from: after an upgrade that added their
 tables to an existing index, or after a run that was killed between storing messages and
 this step. When they were up to date before a run that only added messages, only the
-threads those messages joined are threaded again.
+threads those messages joined are threaded again, and only the identities they touch are
+counted again (unless they bring a new mailbox or display name).
 
 Date anomalies belong to one message each: they are written with the message, in the same
 transaction. An index whose messages were stored by an emlkit that did not do so (its
@@ -16,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from emlkit.index.anomalies import rebuild_anomalies
-from emlkit.index.identities import rebuild_identities
+from emlkit.index.identities import refresh_identities
 from emlkit.index.store import Store, now
 
 __all__ = ["Before", "before_run", "refresh_derived"]
@@ -33,14 +34,21 @@ class Before:
     """Threads, identities and anomalies were computed from the index as it was."""
     anomalies: bool
     """Every message stored has its date anomalies."""
+    largest: int
+    """The largest message row id: rows above it are the run's own."""
 
 
-def _fingerprint(store: Store) -> str:
-    """What the derived tables were computed from: the message rows present."""
+def _message_rows(store: Store) -> tuple[int, int, int]:
+    """How many message rows there are, the largest id and the sum of the ids."""
     row = store.db.execute(
         "SELECT count(*), coalesce(max(id), 0), coalesce(sum(id), 0) FROM messages"
     ).fetchone()
-    return f"{row[0]}:{row[1]}:{row[2]}"
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def _fingerprint(rows: tuple[int, int, int]) -> str:
+    """What the derived tables were computed from: the message rows present."""
+    return ":".join(map(str, rows))
 
 
 def _stored(store: Store, name: str) -> str | None:
@@ -60,12 +68,12 @@ def before_run(store: Store) -> Before:
 
     An index with no message yet is marked as keeping anomalies with each message.
     """
-    fingerprint = _fingerprint(store)
+    rows = _message_rows(store)
     anomalies = _stored(store, _ANOMALIES) is not None
-    if not anomalies and fingerprint.startswith("0:"):
+    if not anomalies and rows[0] == 0:
         _mark(store, _ANOMALIES, "")
         anomalies = True
-    return Before(_stored(store, _NAME) == fingerprint, anomalies)
+    return Before(_stored(store, _NAME) == _fingerprint(rows), anomalies, largest=rows[1])
 
 
 def refresh_derived(
@@ -77,14 +85,14 @@ def refresh_derived(
     messages. Without them, everything is recomputed in full. Returns True when it
     recomputed anything.
     """
-    fingerprint = _fingerprint(store)
+    fingerprint = _fingerprint(_message_rows(store))
     if before is None or not before.anomalies:
         rebuild_anomalies(store)
         _mark(store, _ANOMALIES, "")
     if not changed and _stored(store, _NAME) == fingerprint:
         return before is None or not before.anomalies
-    only_added = before is not None and before.fresh and not removed
-    store.rethread(unplaced_only=only_added)
-    rebuild_identities(store)
+    added_after = before.largest if before is not None and before.fresh and not removed else None
+    store.rethread(unplaced_only=added_after is not None)
+    refresh_identities(store, added_after)
     _mark(store, _NAME, fingerprint)
     return True

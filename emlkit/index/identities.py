@@ -22,7 +22,10 @@ identity when one display name of each has the same *name key* (:func:`name_key`
 The risk is namesakes: two different people called "Anna Yegorova" on two mailboxes become
 one identity. Every merge is recorded in ``identity_links`` (which name of which mailbox
 matched which), so an analyst can see, and question, why two mailboxes are one identity.
-The result is recomputed from the whole index after each run that changed it.
+The result is recomputed from the whole index after each run that changed it, except
+after a run that only added messages bringing no new mailbox and no new display name: the
+groups are then the same, and only the counts of the identities those messages touch are
+taken again (:func:`refresh_identities`).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ __all__ = [
     "group_mailboxes",
     "name_key",
     "rebuild_identities",
+    "refresh_identities",
 ]
 
 MAX_SHARED_MAILBOXES = 5
@@ -213,34 +217,83 @@ def rebuild_identities(store: Store) -> int:
 _MESSAGES_OF = (
     "SELECT {group} AS owner, count(DISTINCT m.message_id) AS n FROM addresses a"
     " JOIN messages m ON m.id = a.message_id"
-    " JOIN identity_mailboxes im ON im.address = a.address GROUP BY {group}"
+    " JOIN identity_mailboxes im ON im.address = a.address{where} GROUP BY {group}"
 )
+_TOUCHED = " WHERE im.identity_id IN (SELECT id FROM temp.touched_identities)"
 
 
-def _count(store: Store) -> None:
-    """Message counts of mailboxes, names and identities; labels from the names."""
+def refresh_identities(store: Store, added_after: int | None = None) -> None:
+    """Bring the identity tables up to date after a run.
+
+    ``added_after``: the run only added messages, all with row ids above it (None: the run
+    may have changed anything). When those messages bring no new mailbox and no new display
+    name on a mailbox, the groups cannot have changed, and only the counts and labels of the
+    identities they touch are taken again; otherwise everything is rebuilt.
+    """
+    if added_after is None or _new_names(store, added_after):
+        rebuild_identities(store)
+        return
     db = store.db
+    db.execute("DROP TABLE IF EXISTS temp.touched_identities")
+    db.execute(
+        "CREATE TEMP TABLE touched_identities AS SELECT DISTINCT im.identity_id AS id"
+        " FROM addresses a JOIN identity_mailboxes im ON im.address = a.address"
+        " WHERE a.message_id > ?",
+        (added_after,),
+    )
+    try:
+        db.execute(
+            "DELETE FROM identity_names"
+            " WHERE identity_id IN (SELECT id FROM temp.touched_identities)"
+        )
+        _count(store, touched_only=True)
+    finally:
+        db.execute("DROP TABLE temp.touched_identities")
+
+
+def _new_names(store: Store, added_after: int) -> bool:
+    """Whether messages above row ``added_after`` name a mailbox, or a mailbox with a display
+    name, that no earlier message did."""
+    found = store.db.execute(
+        "SELECT 1 FROM addresses a WHERE a.message_id > ?1 AND a.address != '' AND ("
+        " NOT EXISTS (SELECT 1 FROM addresses b"
+        "  WHERE b.address = a.address AND b.message_id <= ?1)"
+        " OR (trim(a.name) != '' AND NOT EXISTS (SELECT 1 FROM addresses b"
+        "  WHERE b.address = a.address AND b.message_id <= ?1 AND trim(b.name) = trim(a.name))"
+        ")) LIMIT 1",
+        (added_after,),
+    ).fetchone()
+    return found is not None
+
+
+def _count(store: Store, touched_only: bool = False) -> None:
+    """Message counts of mailboxes, names and identities; labels from the names (of the
+    identities in ``temp.touched_identities`` only, with ``touched_only``)."""
+    db = store.db
+    where = _TOUCHED if touched_only else ""
     db.execute(
         "UPDATE identity_mailboxes SET messages = counted.n FROM ("
-        + _MESSAGES_OF.format(group="a.address")
+        + _MESSAGES_OF.format(group="a.address", where=where)
         + ") AS counted WHERE identity_mailboxes.address = counted.owner"
     )
+    name_where = where + (" AND" if where else " WHERE")
     db.execute(
         "INSERT INTO identity_names (identity_id, name, messages) SELECT im.identity_id,"
         " trim(a.name), count(DISTINCT m.message_id) FROM addresses a"
         " JOIN messages m ON m.id = a.message_id"
         " JOIN identity_mailboxes im ON im.address = a.address"
-        " WHERE trim(a.name) != '' GROUP BY im.identity_id, trim(a.name)"
+        f"{name_where} trim(a.name) != '' GROUP BY im.identity_id, trim(a.name)"
     )
     db.execute(
         "UPDATE identities SET messages = counted.n FROM ("
-        + _MESSAGES_OF.format(group="im.identity_id")
+        + _MESSAGES_OF.format(group="im.identity_id", where=where)
         + ") AS counted WHERE identities.id = counted.owner"
     )
+    label_where = " WHERE id IN (SELECT id FROM temp.touched_identities)" if touched_only else ""
     db.execute(
         "UPDATE identities SET label = coalesce("
         "(SELECT name FROM identity_names WHERE identity_id = identities.id"
         " ORDER BY messages DESC, name LIMIT 1),"
         " (SELECT address FROM identity_mailboxes WHERE identity_id = identities.id"
-        " ORDER BY messages DESC, address LIMIT 1))"
+        f" ORDER BY messages DESC, address LIMIT 1)){label_where}"
     )
