@@ -10,10 +10,11 @@ from the original bytes (same parts, headers, payloads, preambles, epilogues and
 
 Why this cannot change the parse: a run is only taken right after an empty line, and only as
 whole lines of the base64 alphabet, each ended by ``\\n`` or ``\\r\\n``. Such a line has no
-colon and no leading space, dash or ``From``, so the feed parser can read it neither as a
-header, a continuation, a boundary nor an empty line: wherever it stands, it is payload text
-to copy. The placeholder is a line of the same kind, so it takes the run's place exactly, and
-the line ending after it is the run's own, which a following boundary may claim as before.
+colon, no space and no dash, so the feed parser can read it neither as a header (nor a
+``From`` line), a continuation, a boundary nor an empty line: wherever it stands, it is
+payload text to copy. The placeholder is a line of the same kind, so it takes the run's
+place exactly, and the line ending after it is the run's own, which a following boundary
+may claim as before.
 """
 
 from __future__ import annotations
