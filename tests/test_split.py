@@ -164,3 +164,11 @@ def messages(draw: st.DrawFn) -> bytes:
 @example(MULTIPART)
 def test_any_bytes_parse_as_the_stdlib_does(data: bytes) -> None:
     assert_same_parse(data)
+
+
+def test_a_message_full_of_placeholder_look_alikes_is_split_in_one_pass() -> None:
+    hostile = b"EMLKITSETASIDE" + b"X" * 200_000 + b"0Z\n" + b"EMLKITSETASIDEXX\n" * 5_000
+    data = b"Subject: s\n\n" + hostile + b"\n" + ATTACHED
+    _, mark, runs = _set_aside(data)
+    assert mark == b"EMLKITSETASIDE" + b"X" * 200_001 and len(runs) == 2  # both blocks
+    assert_same_parse(data)

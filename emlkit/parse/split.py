@@ -31,6 +31,7 @@ _BASE64_LINES = re.compile(rb"(?:[A-Za-z0-9+/=]++(\r?\n)){%d,}" % 8)
 """At least 8 whole lines of the base64 alphabet (fewer are not worth setting aside)."""
 
 _MARK = b"EMLKITSETASIDE"
+_MARK_AND_XS = re.compile(_MARK + rb"(X*)")
 
 
 def split_message(data: bytes, headers_only: bool = False) -> StdlibMessage:
@@ -49,9 +50,7 @@ def _set_aside(data: bytes) -> tuple[bytes, bytes, list[bytes]]:
     """``data`` with each long run of base64 lines after an empty line replaced by one
     placeholder line; the placeholders' common prefix; the runs, without their last line
     ending (which stays in place)."""
-    mark = _MARK
-    while mark in data:  # a prefix the message itself does not hold
-        mark += b"X"
+    mark = _free_mark(data)
     runs: list[bytes] = []
     pieces: list[bytes] = []
     kept = 0
@@ -71,6 +70,15 @@ def _set_aside(data: bytes) -> tuple[bytes, bytes, list[bytes]]:
         return data, mark, runs
     pieces.append(data[kept:])
     return b"".join(pieces), mark, runs
+
+
+def _free_mark(data: bytes) -> bytes:
+    """:data:`_MARK`, with more ``X`` than the message itself ever puts after it: a prefix it
+    does not hold (found in one pass, whatever a hostile message repeats)."""
+    if _MARK not in data:
+        return _MARK
+    longest = max(len(found) for found in _MARK_AND_XS.findall(data))
+    return _MARK + b"X" * (longest + 1)
 
 
 def _put_back(message: StdlibMessage, mark: str, runs: list[bytes]) -> None:
