@@ -255,12 +255,13 @@ def _new_names(store: Store, added_after: int) -> bool:
     """Whether messages above row ``added_after`` name a mailbox, or a mailbox with a display
     name, that no earlier message did."""
     found = store.db.execute(
-        "SELECT 1 FROM addresses a WHERE a.message_id > ?1 AND a.address != '' AND ("
-        " NOT EXISTS (SELECT 1 FROM addresses b"
+        "SELECT 1 FROM (SELECT DISTINCT address, trim(name) AS name FROM addresses"
+        "  WHERE message_id > ?1 AND address != '') a"
+        " WHERE NOT EXISTS (SELECT 1 FROM addresses b"
         "  WHERE b.address = a.address AND b.message_id <= ?1)"
-        " OR (trim(a.name) != '' AND NOT EXISTS (SELECT 1 FROM addresses b"
-        "  WHERE b.address = a.address AND b.message_id <= ?1 AND trim(b.name) = trim(a.name))"
-        ")) LIMIT 1",
+        " OR (a.name != '' AND NOT EXISTS (SELECT 1 FROM addresses b"
+        "  WHERE b.address = a.address AND b.message_id <= ?1 AND trim(b.name) = a.name))"
+        " LIMIT 1",
         (added_after,),
     ).fetchone()
     return found is not None
