@@ -9,7 +9,8 @@ that every tool finds it in the page cache, then measures, one after another:
    in one process and in ``--jobs`` processes (``bench/floor.py``);
 2. mail-parser's whole-message parse, the same way (skip with ``--no-mailparser``);
 3. emlkit's parse alone (``emlkit.parse_bytes``), the same way;
-4. ``emlkit index`` on a new database (cold), then again with nothing changed;
+4. ``emlkit index`` on a new database (cold), then again with nothing changed, then (on a
+   copy of that database) with one reply added between known correspondents;
 5. search latency: ~50 queries through ``emlkit.index.queries.search`` on a read-only
    ``Store``, each run once unmeasured and then five times;
 6. ``notmuch new`` (cold, then nothing changed) and ``mu init`` + ``mu index`` (cold, then
@@ -351,13 +352,37 @@ def parse_baseline(corpus: Path, parser: str, jobs: int) -> dict[str, Any]:
     return _figure(measured, messages=inner["messages"], inner_seconds=inner["seconds"])
 
 
-def emlkit_index(corpus: Path, db: Path, jobs: int, cwd: Path) -> dict[str, Any]:
+def _one_reply(corpus: Path, folder: Path) -> Path:
+    """A folder outside the corpus holding one new message: a reply to the corpus's first
+    message, from its recipient to its sender (known mailboxes and names)."""
+    from email.parser import BytesHeaderParser
+    from email.policy import compat32
+
+    first = min(path for path in corpus.rglob("*") if path.is_file())
+    original = BytesHeaderParser(policy=compat32).parsebytes(first.read_bytes())
+    message_id = str(original.get("Message-ID", "")).strip()
+    reply = (
+        f"From: {original.get('To', '')}\nTo: {original.get('From', '')}\n"
+        f"Subject: Re: {original.get('Subject', '')}\nDate: {original.get('Date', '')}\n"
+        f"Message-ID: <bench-added-reply@bench.test>\n"
+        f"In-Reply-To: {message_id}\nReferences: {message_id}\n"
+        "Content-Type: text/plain; charset=utf-8\n\nA reply added to an indexed corpus.\n"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "reply.eml").write_bytes(reply.encode("utf-8", "surrogateescape"))
+    return folder
+
+
+def emlkit_index(
+    corpus: Path, db: Path, jobs: int, cwd: Path, extra: Path | None = None
+) -> dict[str, Any]:
     command = [
         sys.executable,
         "-m",
         "emlkit",
         "index",
         str(corpus),
+        *([str(extra)] if extra is not None else []),
         "--db",
         str(db),
         "-q",
@@ -549,6 +574,13 @@ def bench(options: Options) -> dict[str, Any]:
     _say("emlkit index, nothing changed")
     result["emlkit_unchanged"] = emlkit_index(corpus, db, jobs, work)
     result["emlkit_db_mb"] = _du(db.parent)
+    _say("emlkit index, one reply added")
+    added_db = work / "emlkit-added" / "index.db"
+    added_db.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(db, added_db)
+    extra = _one_reply(corpus, work / "added")
+    result["emlkit_added"] = emlkit_index(corpus, added_db, jobs, work, extra)
+    shutil.rmtree(added_db.parent)
     _say("search latency")
     result["search"] = search_latency(db, QUERIES)
     result["cli_search"] = cli_search(db, work)
@@ -627,6 +659,11 @@ def table(results: list[dict[str, Any]]) -> str:
     row(
         "emlkit index, nothing changed: in-run seconds",
         lambda r: r["emlkit_unchanged"]["summary"]["seconds"],
+    )
+    row("emlkit index, one reply added (s)", lambda r: _get(r, "emlkit_added", "seconds"))
+    row(
+        "emlkit index, one reply added: in-run seconds",
+        lambda r: _get(r, "emlkit_added", "summary", "seconds"),
     )
     row("notmuch new, cold (s)", lambda r: _get(r, "notmuch", "cold", "seconds"))
     row("notmuch new, nothing changed (s)", lambda r: _get(r, "notmuch", "unchanged", "seconds"))
