@@ -31,7 +31,7 @@ class Before:
     """The derived tables before a run: what :func:`refresh_derived` may skip after it."""
 
     fresh: bool
-    """Threads, identities and anomalies were computed from the index as it was."""
+    """Threads and identities were computed from the index as it was."""
     anomalies: bool
     """Every message stored has its date anomalies."""
     largest: int
