@@ -15,7 +15,7 @@ from helpers import b_word, make_message
 from emlkit.cli import main
 from emlkit.errors import UsageError
 from emlkit.index import derived
-from emlkit.index.anomalies import (
+from emlkit.index.date_rules import (
     AFTER_RECEIVED,
     BEFORE_RECEIVED,
     FROM_RECEIVED,

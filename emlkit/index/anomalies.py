@@ -5,11 +5,11 @@ the first server that took the message (``messages.received``, first hop first).
 are normally seconds apart. emlkit flags, per message:
 
 ``date-after-received``
-    The Date is later than the first Received hop with a date by more than
-    :data:`MAX_AHEAD` (one hour): a clock set ahead, or a Date header written afterwards.
+    The Date is later than the first Received hop with a date by more than ``MAX_AHEAD``
+    (one hour): a clock set ahead, or a Date header written afterwards.
 ``date-before-received``
-    The Date is earlier than that hop by more than :data:`MAX_BEHIND` (one day): a
-    backdated Date, a wrong clock, or a message held (a draft, a queue) before sending.
+    The Date is earlier than that hop by more than ``MAX_BEHIND`` (one day): a backdated
+    Date, a wrong clock, or a message held (a draft, a queue) before sending.
 ``date-lenient``
     The Date header is not RFC 5322; its date was read leniently (python-dateutil, Russian
     month names). The two checks above still apply.
@@ -18,8 +18,9 @@ are normally seconds apart. emlkit flags, per message:
 ``date-missing``
     No usable Date header and no Received date: the message is undated.
 
-Anomalies are stored in ``anomalies(message_id, kind, detail, seconds)``; ``seconds`` is
-Date minus the first hop (positive when the Date is later), null for the fallbacks.
+The rules, and those constants, are in :mod:`emlkit.index.date_rules`. Anomalies are stored
+in ``anomalies(message_id, kind, detail, seconds)``; ``seconds`` is Date minus the first hop
+(positive when the Date is later), null for the fallbacks.
 """
 
 from __future__ import annotations
@@ -28,36 +29,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from emlkit.index.date_rules import (
-    AFTER_RECEIVED,
-    BEFORE_RECEIVED,
-    FROM_RECEIVED,
-    LENIENT,
-    MAX_AHEAD,
-    MAX_BEHIND,
-    MISSING,
-    Anomaly,
-    date_anomalies,
-    duration,
-)
+from emlkit.index.date_rules import Anomaly, date_anomalies
 from emlkit.index.queries import SUMMARY_COLUMNS, MessageSummary
 from emlkit.index.store import Store
 
-__all__ = [
-    "AFTER_RECEIVED",
-    "BEFORE_RECEIVED",
-    "FROM_RECEIVED",
-    "LENIENT",
-    "MAX_AHEAD",
-    "MAX_BEHIND",
-    "MISSING",
-    "Anomaly",
-    "MessageAnomaly",
-    "date_anomalies",
-    "duration",
-    "message_anomalies",
-    "rebuild_anomalies",
-]
+__all__ = ["MessageAnomaly", "message_anomalies", "rebuild_anomalies"]
 
 _BATCH = 1000
 

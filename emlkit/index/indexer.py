@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, TypeVar
 
 from emlkit.errors import InputError, StoreLockedError, UsageError
 from emlkit.index.annexes import annex_from_path
@@ -192,11 +192,9 @@ class _Run:
 
     def _decide(self) -> None:
         """Mark the walked files that need parsing, a page of the walk at a time."""
-        last = 0
-        while page := self.store.walked(last, _WALK_PAGE):
+        for page in _pages(self.store.walked):
             todo = [n for n, path, state in page if self._needs_parsing(path, state)]
             self.store.mark_todo(todo)
-            last = page[-1][0]
 
     def _needs_parsing(self, path: str, state: FileState | None) -> bool:
         if state is None or state.status not in ("indexed", "failed"):
@@ -218,10 +216,8 @@ class _Run:
 
     def _todo_paths(self) -> Iterator[Path]:
         """The walked files to parse, in walk order, read from the store a page at a time."""
-        last = 0
-        while page := self.store.todo(last, _WALK_PAGE):
+        for page in _pages(self.store.todo):
             yield from (Path(path) for _, path in page)
-            last = page[-1][0]
 
     def _parse_and_store(self) -> None:
         total = self.summary.files_seen
@@ -313,6 +309,18 @@ class _OpenFile:
     annex: int | None
     messages: int = 0
     failure: tuple[str, str] | None = None
+
+
+_Row = TypeVar("_Row", bound=tuple[Any, ...])
+
+
+def _pages(read: Callable[[int, int], list[_Row]]) -> Iterator[list[_Row]]:
+    """Rows ``read(after, limit)`` gives, :data:`_WALK_PAGE` at a time, each page after the
+    place (first field) of the previous page's last row."""
+    last = 0
+    while page := read(last, _WALK_PAGE):
+        yield page
+        last = page[-1][0]
 
 
 class Parsed(NamedTuple):

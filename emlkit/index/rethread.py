@@ -18,7 +18,13 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from emlkit.index.threading import ThreadInput, iter_placements, subject_key
+from emlkit.index.threading import (
+    ThreadInput,
+    find_part,
+    iter_placements,
+    join_parts,
+    subject_key,
+)
 
 __all__ = ["INPUT_COLUMNS", "rethread", "thread_input"]
 
@@ -129,15 +135,14 @@ def _components(db: sqlite3.Connection) -> array[int]:
     largest = int(db.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0])
     parts = array("q", range(largest + 1))
     for row, first in db.execute(_UNIONS):
-        a, b = _find(parts, row), _find(parts, first)
-        parts[max(a, b)] = min(a, b)
+        join_parts(parts, row, first)
     return parts
 
 
 def _unplaced_parts(db: sqlite3.Connection, parts: array[int]) -> set[int]:
     """The components (by smallest row) that hold a message without a thread."""
     query = "SELECT id FROM messages WHERE thread_id IS NULL"
-    return {_find(parts, row) for (row,) in db.execute(query)}
+    return {find_part(parts, row) for (row,) in db.execute(query)}
 
 
 def _rows_by_part(
@@ -145,16 +150,9 @@ def _rows_by_part(
 ) -> Iterator[tuple[int, int]]:
     """(component, row) of every message, or of those in the ``wanted`` components."""
     for (row,) in db.execute("SELECT id FROM messages"):
-        part = _find(parts, row)
+        part = find_part(parts, row)
         if wanted is None or part in wanted:
             yield part, row
-
-
-def _find(parts: array[int], row: int) -> int:
-    while parts[row] != row:
-        parts[row] = parts[parts[row]]
-        row = parts[row]
-    return row
 
 
 def _batches(db: sqlite3.Connection) -> Iterator[tuple[list[ThreadInput], dict[str, _Placed]]]:

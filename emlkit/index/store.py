@@ -219,8 +219,9 @@ class Store:
     # The paths a run found live in a temporary table, in walk order, not in Python lists.
 
     def record_walk(self, paths: Iterable[str]) -> int:
-        """Remember the paths a run found (in their order) and which need parsing; return
-        how many. Replaces an earlier walk of this connection; see :meth:`end_walk`."""
+        """Remember the paths a run found, in their order (those to parse are marked later,
+        :meth:`mark_todo`); return how many. Replaces an earlier walk of this connection;
+        see :meth:`end_walk`."""
         self.end_walk()
         self.db.execute("CREATE TEMP TABLE walk (n INTEGER PRIMARY KEY, path TEXT NOT NULL)")
         self.db.execute("CREATE TEMP TABLE walk_todo (n INTEGER PRIMARY KEY)")

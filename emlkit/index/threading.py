@@ -58,7 +58,7 @@ any size one component at a time (``emlkit/index/rethread.py``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableSequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -70,7 +70,9 @@ __all__ = [
     "ThreadInput",
     "ThreadNode",
     "falls_back_to_subject",
+    "find_part",
     "iter_placements",
+    "join_parts",
     "subject_key",
     "thread_components",
     "thread_id_for",
@@ -220,10 +222,10 @@ def thread_components(
     for index, item in enumerate(items):
         for link in _link_keys(item, subject_fallback):
             other = first.setdefault(link, index)
-            _union(parent, other, index)
+            join_parts(parent, other, index)
     parts: dict[int, list[ThreadInput]] = {}
     for index, item in enumerate(items):
-        parts.setdefault(_root(parent, index), []).append(item)
+        parts.setdefault(find_part(parent, index), []).append(item)
     return list(parts.values())
 
 
@@ -241,15 +243,17 @@ def _link_keys(item: ThreadInput, subject_fallback: bool) -> Iterator[tuple[str,
             yield ("subject", subject)
 
 
-def _root(parent: list[int], index: int) -> int:
+def find_part(parent: MutableSequence[int], index: int) -> int:
+    """Union-find over integers: the smallest index of ``index``'s part (path halving)."""
     while parent[index] != index:
         parent[index] = parent[parent[index]]
         index = parent[index]
     return index
 
 
-def _union(parent: list[int], first: int, second: int) -> None:
-    a, b = _root(parent, first), _root(parent, second)
+def join_parts(parent: MutableSequence[int], first: int, second: int) -> None:
+    """Union-find over integers: join the parts of ``first`` and ``second``."""
+    a, b = find_part(parent, first), find_part(parent, second)
     parent[max(a, b)] = min(a, b)
 
 

@@ -33,8 +33,9 @@ _WORD = rf'"[^"\\\r]*"|{_ATOMS}'
 _PHRASE = rf"(?:{_WORD})(?:[ \t]*(?:{_WORD}))*"
 _ADDR_SPEC = rf"{_ATOMS}@{_ATOMS}"
 _MAILBOX = re.compile(rf"(?:({_PHRASE})[ \t]*)?<({_ADDR_SPEC})>|({_ADDR_SPEC})")
-_ANY_MAILBOX = rf"(?:(?:{_PHRASE}[ \t]*)?<{_ADDR_SPEC}>|{_ADDR_SPEC})"
-_SIMPLE_LIST = re.compile(rf"[ \t]*{_ANY_MAILBOX}(?:[ \t]*,[ \t]*{_ANY_MAILBOX})*[ \t]*")
+_SIMPLE_LIST = re.compile(
+    rf"[ \t]*(?:{_MAILBOX.pattern})(?:[ \t]*,[ \t]*(?:{_MAILBOX.pattern}))*[ \t]*"
+)
 _PHRASE_WORD = re.compile(_WORD)
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?]*\?=")
 _HIDDEN = re.compile(r"emlkitword(\d+)x")
