@@ -15,14 +15,14 @@ from hypothesis import strategies as st
 
 from emlkit.parse.files import iter_mail_files
 from emlkit.parse.reader import iter_file_chunks
-from emlkit.parse.split import _set_aside, split_message
+from emlkit.parse.split import _canonical_boundaries, _set_aside, split_message
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
 def tree(message: StdlibMessage) -> list[object]:
-    """Everything the parse decided, part by part: headers, raw payload, preamble, epilogue,
-    defects and default type."""
+    """Everything the parse decided, part by part: envelope line, headers, default type, raw
+    payload, preamble, epilogue and defects with the lines they quote."""
     return [
         (
             part.get_unixfrom(),
@@ -31,7 +31,7 @@ def tree(message: StdlibMessage) -> list[object]:
             vars(part)["_payload"] if not part.is_multipart() else len(part.get_payload()),
             part.preamble,
             part.epilogue,
-            [type(defect).__name__ for defect in part.defects],
+            [(type(defect).__name__, str(defect)) for defect in part.defects],
         )
         for part in message.walk()
     ]
@@ -138,6 +138,23 @@ LINES = st.one_of(
             b"Content-Transfer-Encoding: base64",
             b" continued",
             b"EMLKITSETASIDE0Z",
+            b"EMLKITSETASIDEB0Z",
+            # Boundaries written in every way the parser reads, and delimiter look-alikes.
+            b'Content-Type: multipart/mixed; boundary="b1"',
+            b"Content-Type: multipart/mixed; BOUNDARY=b2; x=y",
+            b'Content-Type: multipart/digest; boundary="b2--"',
+            b"Content-Type: multipart/mixed; boundary=b1-",
+            b"Content-Type: multipart/mixed; boundary*=''b1",
+            b"Content-Type: multipart/mixed; boundary = b2",
+            b'Content-Type: multipart/mixed; boundary="b1" x',
+            b"Content-Type: multipart/mixed; boundary=",
+            b"Content-Type: multipart/mixed;",
+            b" boundary=b2",
+            b"--b1-",
+            b"--b1--x",
+            b"--b2 \t",
+            b"X-Quoted: --b1",
+            b"From --b2",
             b"plain words",
         ]
     ),
@@ -163,6 +180,31 @@ def messages(draw: st.DrawFn) -> bytes:
 @given(messages())
 @example(MULTIPART)
 def test_any_bytes_parse_as_the_stdlib_does(data: bytes) -> None:
+    assert_same_parse(data)
+
+
+def test_boundaries_are_parsed_as_one_canonical_token_each() -> None:
+    data = MULTIPART.replace(b"b1", b"----=_Part_7_1.2")
+    rewritten, boundaries = _canonical_boundaries(data, b"EMLKITSETASIDE")
+    assert boundaries == [b"----=_Part_7_1.2"]
+    assert b"_Part_7" not in rewritten and rewritten.count(b"--EMLKITSETASIDEB0Z") == 3
+    assert_same_parse(data)
+    assert split_message(data).get_boundary() == "----=_Part_7_1.2"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        b"boundary*=''b1",  # RFC 2231
+        b"boundary = b1",  # spaces around =
+        b'boundary="b\\1"',  # a quoted pair
+        b'boundary="b1" x',  # the parser reads the value as '"b1" x'
+        b"boundary=b1;\n x-boundary=b1--z",  # --b1 stands in --b1--z's delimiter
+    ],
+)
+def test_boundaries_written_otherwise_are_left_as_they_are(params: bytes) -> None:
+    data = b"Content-Type: multipart/mixed; " + params + b"\n\n--b1\n\nx\n--b1--z\n--b1--\n"
+    assert _canonical_boundaries(data, b"EMLKITSETASIDE") == (data, [])
     assert_same_parse(data)
 
 
