@@ -141,11 +141,19 @@ def test_correct_single_byte_label_is_kept(name: str, label: str) -> None:
     assert decoded.text == text
     assert decoded.trail.method is CharsetMethod.DECLARED
     assert decoded.trail.used == label
-    # chardet checks a single-byte label unless the text is long and reads cleanly (twenty
-    # words or more, nearly all natural): then the label is right and chardet is skipped.
-    long_and_clean = len(text.split()) >= 20
-    assert (decoded.trail.confidence is None) is long_and_clean, decoded.trail
+    # Every word reads naturally: the label is right and chardet is not asked.
+    assert decoded.trail.confidence is None, decoded.trail
     assert decoded.defects == ()
+
+
+@pytest.mark.parametrize("label", ["koi8-r", "windows-1251"])
+def test_a_short_text_with_an_odd_word_is_checked_by_chardet(label: str) -> None:
+    # "ВНИМАНИЕ" is too long for an acronym: not a natural word, and too few words to
+    # outweigh it, so chardet is consulted (and agrees with the label).
+    text = "ВНИМАНИЕ: документы отправлены вчера."
+    decoded = decode_text(text.encode(CHARSETS[label]), label, "1")
+    assert decoded.text == text and decoded.trail.used == label
+    assert decoded.trail.confidence is not None and decoded.trail.confidence > 0
 
 
 def test_correct_utf8_label_needs_no_detection() -> None:

@@ -210,15 +210,19 @@ def plausibility(text: str) -> float:
 
 
 def _clearly_natural(text: str) -> bool:
-    """Enough words, nearly all natural: the declared charset is right, chardet not needed.
+    """Every word natural, or enough words and nearly all: the declared charset is right,
+    chardet not needed.
 
     A wrong single-byte charset turns most long words into case or script salad, so a
-    reading this clean is the right one; short texts are left to chardet.
+    reading this clean is the right one. A short text with a word that is not natural is
+    left to chardet; one whose words are all natural would keep its declared reading anyway,
+    since another reading only wins when it reads *more* naturally (:func:`_better_reading`).
     """
     words = _WORD.findall(text[:20000])
-    if len(words) < _ENOUGH_WORDS:
-        return False
-    return sum(map(_looks_natural, words)) >= _NATURAL_SHARE * len(words)
+    natural = sum(map(_looks_natural, words))
+    if natural == len(words):
+        return True
+    return len(words) >= _ENOUGH_WORDS and natural >= _NATURAL_SHARE * len(words)
 
 
 @lru_cache(maxsize=_WORD_CACHE_SIZE)
