@@ -7,12 +7,14 @@ from email.message import Message as StdlibMessage
 from email.parser import BytesParser
 from email.policy import compat32
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from helpers import FIXTURES
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from emlkit.parse import split
 from emlkit.parse.files import iter_mail_files
 from emlkit.parse.reader import iter_file_chunks
 from emlkit.parse.split import _canonical_boundaries, _set_aside, split_message
@@ -78,6 +80,19 @@ def test_the_line_end_before_a_boundary_still_belongs_to_the_boundary() -> None:
         assert not vars(part)["_payload"].endswith(("\n", "\r"))
 
 
+def test_a_run_of_text_goes_on_to_an_empty_line_a_dash_dash_line_or_a_bare_cr() -> None:
+    text = b"Dear reader: it says\nFrom here on -- nothing - else.\n" * 20
+    head = b"Content-Type: text/plain\n\n"
+    for tail in (b"\n\nmore\n", b"--b1\n", b"bare\rCR\n", b""):
+        data = head + text + tail
+        _, _, runs = _set_aside(data)
+        assert runs == [text[:-1]], tail  # without its last line end
+        assert_same_parse(data)
+    # A first line that a message's headers could hold is never taken.
+    for first in (b"Subject: x\n", b" folded\n", b"From me\n", b"--b1\n"):
+        assert _set_aside(head + first + text)[2] == []
+
+
 def test_a_message_holding_the_placeholder_text_gets_another() -> None:
     data = MULTIPART.replace(b"preamble", b"EMLKITSETASIDE0Z EMLKITSETASIDEX1Z")
     _, mark, runs = _set_aside(data)
@@ -91,7 +106,7 @@ def test_a_message_holding_the_placeholder_text_gets_another() -> None:
         # A run in the place of a forwarded message's headers, and of delivery-status fields.
         b"Content-Type: message/rfc822\n\n" + ATTACHED + b"\nbody\n",
         b"Content-Type: message/delivery-status\n\n" + ATTACHED + b"\nX: y\n\n" + ATTACHED,
-        # Runs that are not taken: no empty line before, a short run, a bare CR inside.
+        # Runs not taken or cut short: no empty line before, a short run, a bare CR inside.
         b"Subject: s\n" + ATTACHED,
         b"Subject: s\n\n" + b64_lines(300),
         b"Subject: s\n\n" + ATTACHED.replace(b"\n", b"\r", 1),
@@ -156,6 +171,11 @@ LINES = st.one_of(
             b"X-Quoted: --b1",
             b"From --b2",
             b"plain words",
+            b"Dear reader: a line of text with a colon",
+            b"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 -- -b1 --b1",
+            b"-b1",
+            b"\tindented",
+            b"x" * 600,
         ]
     ),
     st.binary(max_size=20),
@@ -181,6 +201,22 @@ def messages(draw: st.DrawFn) -> bytes:
 @example(MULTIPART)
 def test_any_bytes_parse_as_the_stdlib_does(data: bytes) -> None:
     assert_same_parse(data)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messages())
+def test_any_bytes_parse_as_the_stdlib_does_with_every_run_set_aside(data: bytes) -> None:
+    # Runs of any length: every line the rule admits is set aside, not only long runs.
+    with mock.patch.object(split, "_SHORTEST_RUN", 1):
+        assert_same_parse(data)
+
+
+def test_every_message_of_the_corpora_parses_as_the_stdlib_does_with_every_run_set_aside(
+    corpora_root: Path,
+) -> None:
+    with mock.patch.object(split, "_SHORTEST_RUN", 1):
+        test_every_message_of_the_corpora_parses_as_the_stdlib_does(corpora_root)
+        test_every_fixture_and_sample_parses_as_the_stdlib_does()
 
 
 def test_boundaries_are_parsed_as_one_canonical_token_each() -> None:

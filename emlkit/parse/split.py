@@ -2,19 +2,23 @@
 
 The stdlib's ``compat32`` feed parser reads a message one line at a time in Python, and most
 lines of real mail are base64: an attachment of 500 KB is 6,800 lines the parser only copies
-into the part's payload. :func:`split_message` sets those runs of lines aside before the
+into the part's payload. :func:`split_message` sets such runs of lines aside before the
 parse, lets the stdlib parse a message in which each run is one placeholder line, and puts
 the runs back into the payloads afterwards. The tree it returns is the one the stdlib builds
 from the original bytes (same parts, headers, payloads, preambles, epilogues and defects:
 ``tests/test_split.py`` checks this on every message of the corpora and on generated ones).
 
-Why this cannot change the parse: a run is only taken right after an empty line, and only as
-whole lines of the base64 alphabet, each ended by ``\\n`` or ``\\r\\n``. Such a line has no
-colon, no space and no dash, so the feed parser can read it neither as a header (nor a
-``From`` line), a continuation, a boundary nor an empty line: wherever it stands, it is
-payload text to copy. The placeholder is a line of the same kind, so it takes the run's
-place exactly, and the line ending after it is the run's own, which a following boundary
-may claim as before.
+Why this cannot change the parse. A run starts right after an empty line, with a line that
+is neither empty nor a header line (``headerRE``: no ``From``, no leading space, no colon
+after a field name) nor starts with ``--``. After an empty line the parser is either in a
+body (a leaf's payload, a preamble or epilogue) or at the headers of a message inside a
+``message/*`` part; there, such a line ends the headers, is kept as body, and the parser is
+in a body too. In a body the parser looks at a line only to see whether it is a boundary
+(which starts with ``--``) or, inside ``message/delivery-status``, an empty line. So a run
+goes on, whatever its lines hold, up to the first line that is empty or starts with ``--``,
+or a bare CR (which the parser takes for a line end). The placeholder is a line of the same
+kind as the first, so it takes the run's place exactly, and the line ending after it is the
+run's own, which a following boundary may claim as before.
 
 The stdlib also compiles a regular expression for every multipart's boundary, and as every
 message has boundaries of its own, Python's cache of compiled expressions never helps: near a
@@ -38,8 +42,13 @@ from email.policy import compat32
 __all__ = ["split_message"]
 
 _EMPTY_LINE = re.compile(rb"\n\r?\n")
-_BASE64_LINES = re.compile(rb"(?:[A-Za-z0-9+/=]++(\r?\n)){%d,}" % 8)
-"""At least 8 whole lines of the base64 alphabet (fewer are not worth setting aside)."""
+_RUN_START = re.compile(rb"(?!From |--|[\x21-\x39\x3b-\x7e]*:)[^\r\n\t ]")
+"""A line that is not empty, not a header line, and not a boundary."""
+_RUN_STOP = re.compile(rb"\n(?:--|\r?\n)")
+"""Where a run ends: at an empty line or a line starting with ``--`` (or a bare CR)."""
+_BARE_CR = re.compile(rb"\r(?!\n)")  # apart: one pattern for both would be 10 times slower
+_SHORTEST_RUN = 512
+"""Bytes: a shorter run is not worth setting aside."""
 
 _MARK = b"EMLKITSETASIDE"
 _MARK_AND_XS = re.compile(_MARK + rb"(X*)")
@@ -67,7 +76,7 @@ def split_message(data: bytes, headers_only: bool = False) -> StdlibMessage:
 
 
 def _set_aside(data: bytes) -> tuple[bytes, bytes, list[bytes]]:
-    """``data`` with each long run of base64 lines after an empty line replaced by one
+    """``data`` with each long run of lines (see the module's docstring) replaced by one
     placeholder line; the placeholders' common prefix; the runs, without their last line
     ending (which stays in place)."""
     mark = _free_mark(data)
@@ -76,12 +85,11 @@ def _set_aside(data: bytes) -> tuple[bytes, bytes, list[bytes]]:
     kept = 0
     for empty in _EMPTY_LINE.finditer(data):
         start = empty.end()
-        if start < kept:
+        if start < kept or _RUN_START.match(data, start) is None:
             continue
-        run = _BASE64_LINES.match(data, start)
-        if run is None:
+        end = _run_end(data, start)
+        if end - start < _SHORTEST_RUN:
             continue
-        end = run.end() - len(run.group(1))
         pieces.append(data[kept:start])
         pieces.append(b"%s%dZ" % (mark, len(runs)))
         runs.append(data[start:end])
@@ -90,6 +98,22 @@ def _set_aside(data: bytes) -> tuple[bytes, bytes, list[bytes]]:
         return data, mark, runs
     pieces.append(data[kept:])
     return b"".join(pieces), mark, runs
+
+
+def _run_end(data: bytes, start: int) -> int:
+    """Where the run starting at ``start`` ends: before the line end of its last whole line
+    (``start`` itself when it has none)."""
+    stop = _RUN_STOP.search(data, start)
+    limit = len(data) if stop is None else stop.start() + 1  # with the last line's "\n"
+    bare_cr = _BARE_CR.search(data, start, limit)
+    if bare_cr is not None:
+        limit = bare_cr.start()
+    elif stop is not None:
+        return stop.start() - 1 if data[stop.start() - 1] == 0x0D else stop.start()
+    last_line_end = data.rfind(b"\n", start, limit)
+    if last_line_end < 0:
+        return start
+    return last_line_end - 1 if data[last_line_end - 1] == 0x0D else last_line_end
 
 
 def _free_mark(data: bytes) -> bytes:
