@@ -63,8 +63,9 @@ _PARAMETER_LIKE = re.compile(rb"boundary\s*[=*]")
 
 
 def split_message(data: bytes, headers_only: bool = False) -> StdlibMessage:
-    """``BytesParser(policy=compat32).parsebytes(data, headers_only)``, faster on mail with
-    long base64 parts. May raise what that raises (:class:`RecursionError`)."""
+    """``BytesParser(policy=compat32).parsebytes(data, headers_only)``, faster: long runs of
+    lines set aside, boundaries in a canonical form (see the module's docstring). May raise
+    what that raises (:class:`RecursionError`)."""
     if headers_only:
         return BytesParser(policy=compat32).parsebytes(data, headersonly=True)
     shorter, mark, runs = _set_aside(data)
