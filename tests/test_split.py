@@ -244,6 +244,17 @@ def test_boundaries_written_otherwise_are_left_as_they_are(params: bytes) -> Non
     assert_same_parse(data)
 
 
+def test_a_message_full_of_boundaries_is_split_in_linear_time() -> None:
+    # 20,000 distinct boundaries, none inside another: checking every pair would take
+    # minutes, so beyond a few dozen they are left as they are.
+    params = b"".join(b"Content-Type: multipart/mixed; boundary=b%05d\n" % n for n in range(20_000))
+    data = params + b"\n--b00001\n\nx\n--b00001--\n"
+    assert _canonical_boundaries(data, b"EMLKITSETASIDE") == (data, [])
+    assert_same_parse(data)
+    few = b"".join(b"Content-Type: multipart/mixed; boundary=b%05d\n" % n for n in range(64))
+    assert len(_canonical_boundaries(few, b"EMLKITSETASIDE")[1]) == 64
+
+
 def test_a_message_full_of_placeholder_look_alikes_is_split_in_one_pass() -> None:
     hostile = b"EMLKITSETASIDE" + b"X" * 200_000 + b"0Z\n" + b"EMLKITSETASIDEXX\n" * 5_000
     data = b"Subject: s\n\n" + hostile + b"\n" + ATTACHED

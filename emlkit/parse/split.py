@@ -60,6 +60,8 @@ _BOUNDARY_PARAM = re.compile(
 """A ``boundary`` parameter whose value the stdlib reads as written (in lowered bytes)."""
 _PARAMETER_LIKE = re.compile(rb"boundary\s*[=*]")
 """Any other use of the name as a parameter: quoted pairs, RFC 2231, folding, spaces."""
+_MOST_BOUNDARIES = 64
+"""More distinct boundaries are left as they are: the check of every pair is quadratic."""
 
 
 def split_message(data: bytes, headers_only: bool = False) -> StdlibMessage:
@@ -153,6 +155,8 @@ def _canonical_boundaries(data: bytes, mark: bytes) -> tuple[bytes, list[bytes]]
         elif _PARAMETER_LIKE.match(lowered, found):
             return data, []
         found = lowered.find(b"boundary", found + 8)
+    if len(tokens) > _MOST_BOUNDARIES:
+        return data, []
     for value in tokens:
         if any(b"--" + value in b"--" + other + b"--" for other in tokens if other != value):
             return data, []
