@@ -168,6 +168,8 @@ LINES = st.one_of(
             b" boundary=b2",
             b"--b1-",
             b"--b1--x",
+            b'X-Other: boundary="x-y"',
+            b"--b1--x-y",
             b"--b2 \t",
             b"X-Quoted: --b1",
             b"From --b2",
@@ -241,6 +243,17 @@ def test_boundaries_are_parsed_as_one_canonical_token_each() -> None:
 )
 def test_boundaries_written_otherwise_are_left_as_they_are(params: bytes) -> None:
     data = b"Content-Type: multipart/mixed; " + params + b"\n\n--b1\n\nx\n--b1--z\n--b1--\n"
+    assert _canonical_boundaries(data, b"EMLKITSETASIDE") == (data, [])
+    assert_same_parse(data)
+
+
+def test_boundaries_whose_delimiters_overlap_in_the_text_are_left_as_they_are() -> None:
+    # "--ab--c" and "--c-d" overlap in "--ab--c-d": neither stands in the other's delimiter,
+    # but one token each would write the shared "c" twice.
+    data = (
+        b'Content-Type: multipart/mixed; boundary="ab--c"\nX-Other: boundary="c-d"\n\n'
+        b"--ab--c\n\ntext --ab--c-d here\n--ab--c--\n"
+    )
     assert _canonical_boundaries(data, b"EMLKITSETASIDE") == (data, [])
     assert_same_parse(data)
 

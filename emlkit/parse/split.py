@@ -38,6 +38,7 @@ from collections.abc import Callable
 from email.message import Message as StdlibMessage
 from email.parser import BytesParser
 from email.policy import compat32
+from itertools import pairwise
 
 __all__ = ["split_message"]
 
@@ -136,8 +137,8 @@ def _canonical_boundaries(data: bytes, mark: bytes) -> tuple[bytes, list[bytes]]
     parameter written in any other way than :data:`_BOUNDARY_PARAM` (so that the parser
     might use a boundary not seen here), or two boundaries one of which, with its ``--``,
     stands inside the other's delimiter (``--b`` and ``--b--x``): a line read as one could
-    then be read as the other. Otherwise a line matches a boundary's delimiter exactly when
-    its rewritten form matches the token's.
+    then be read as the other; or two places to rewrite that overlap. Otherwise a line matches
+    a boundary's delimiter exactly when its rewritten form matches the token's.
     """
     lowered = data.lower()
     found = lowered.find(b"boundary")
@@ -166,7 +167,10 @@ def _canonical_boundaries(data: bytes, mark: bytes) -> tuple[bytes, list[bytes]]
         while found >= 0:
             spans.append((found + 2, found + len(delimiter), token))
             found = data.find(delimiter, found + len(delimiter))
-    return _replaced(data, sorted(spans)), list(tokens)
+    spans.sort()
+    if any(later[0] < earlier[1] for earlier, later in pairwise(spans)):
+        return data, []  # "--ab--c-d": "--ab--c" and "--c-d" overlap; one token each won't do
+    return _replaced(data, spans), list(tokens)
 
 
 def _replaced(data: bytes, spans: list[tuple[int, int, bytes]]) -> bytes:
