@@ -85,7 +85,7 @@ def _set_aside(data: bytes) -> tuple[bytes, bytes, list[bytes]]:
     ending (which stays in place)."""
     mark = _free_mark(data)
     runs: list[bytes] = []
-    pieces: list[bytes] = []
+    spans: list[tuple[int, int, bytes]] = []
     kept = 0
     for empty in _EMPTY_LINE.finditer(data):
         start = empty.end()
@@ -94,14 +94,10 @@ def _set_aside(data: bytes) -> tuple[bytes, bytes, list[bytes]]:
         end = _run_end(data, start)
         if end - start < _SHORTEST_RUN:
             continue
-        pieces.append(data[kept:start])
-        pieces.append(b"%s%dZ" % (mark, len(runs)))
+        spans.append((start, end, b"%s%dZ" % (mark, len(runs))))
         runs.append(data[start:end])
         kept = end
-    if not runs:
-        return data, mark, runs
-    pieces.append(data[kept:])
-    return b"".join(pieces), mark, runs
+    return (_replaced(data, spans) if runs else data), mark, runs
 
 
 def _run_end(data: bytes, start: int) -> int:
