@@ -70,18 +70,35 @@ def _row(table: str, row: tuple[object, ...]) -> str:
     return repr(values)
 
 
+_THREAD_COLUMNS = ("thread_id", "thread_parent_id", "thread_depth", "thread_by_subject")
+_OLD_THREADS = (
+    "SELECT id, thread_id, thread_parent_id, thread_depth, thread_by_subject FROM messages"
+    " WHERE thread_id IS NOT NULL"
+)
+"""An index from before migration 4 (placements on ``messages``), read as ``message_threads``."""
+
+
 def digests(path: Path) -> dict[str, tuple[int, str]]:
-    """(row count, SHA-256 of the sorted rows) of every table of the index at ``path``."""
+    """(row count, SHA-256 of the sorted rows) of every table of the index at ``path``.
+
+    An index from before migration 4 is read as if migrated (its ``schema_migrations``
+    still differs), so that a revision before it can be compared with one after it.
+    """
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         found: dict[str, tuple[int, str]] = {}
-        for table in _tables(db):
-            columns = ", ".join(f'"{name}"' for name in _columns(db, table))
+        old = "thread_id" in _columns(db, "messages")
+        for table in [*_tables(db), *(["message_threads"] if old else [])]:
+            names = _columns(db, table)
+            if old and table == "messages":
+                names = [name for name in names if name not in _THREAD_COLUMNS]
+            columns = ", ".join(f'"{name}"' for name in names)
             if table == "messages_fts":
                 columns = "rowid, " + columns
-            rows = sorted(
-                _row(table, row) for row in db.execute(f'SELECT {columns} FROM "{table}"')
-            )
+            query = f'SELECT {columns} FROM "{table}"'
+            if old and table == "message_threads":
+                query = _OLD_THREADS
+            rows = sorted(_row(table, row) for row in db.execute(query))
             digest = hashlib.sha256("\n".join(rows).encode("utf-8", "surrogatepass"))
             found[table] = (len(rows), digest.hexdigest())
         return found

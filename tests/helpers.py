@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import quopri
+import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -162,3 +163,18 @@ def kinds(message: Message) -> set[DefectKind]:
 def defects_of(message: Message, kind: DefectKind) -> list[tuple[str, str]]:
     """(where, detail) of every defect of ``kind`` on ``message``."""
     return [(d.where, d.detail) for d in message.defects if d.kind is kind]
+
+
+def undo_thread_table(connection: sqlite3.Connection) -> None:
+    """Turn an index back into what emlkit wrote before migration 4 ("thread-table"): the
+    placements on ``messages`` itself, and the migration not applied."""
+    connection.execute("DROP TABLE message_threads")
+    for column in (
+        "thread_id TEXT",
+        "thread_parent_id TEXT",
+        "thread_depth INTEGER",
+        "thread_by_subject INTEGER NOT NULL DEFAULT 0",
+    ):
+        connection.execute(f"ALTER TABLE messages ADD COLUMN {column}")
+    connection.execute("CREATE INDEX messages_thread ON messages(thread_id)")
+    connection.execute("DELETE FROM schema_migrations WHERE version >= 4")

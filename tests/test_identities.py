@@ -11,7 +11,7 @@ from unittest import mock
 
 import pytest
 from click.testing import CliRunner
-from helpers import b_word, make_message
+from helpers import b_word, make_message, undo_thread_table
 
 from emlkit.cli import main
 from emlkit.errors import StoreError
@@ -251,6 +251,7 @@ def test_an_index_from_before_identities_is_filled_by_the_next_run(tmp_path: Pat
         for table in ("case_file", "claims"):  # and what later migrations added
             connection.execute(f"DROP TABLE {table}")
         connection.execute("ALTER TABLE annexes DROP COLUMN paths")
+        undo_thread_table(connection)
         connection.execute("DELETE FROM schema_migrations WHERE version >= 2")
     with Store(db, readonly=True) as store, pytest.raises(StoreError, match="emlkit index"):
         senders(store)

@@ -52,7 +52,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 def _row(store: Store, message_id: str) -> tuple[int, str | None]:
     row = store.db.execute(
-        "SELECT id, thread_id FROM messages WHERE message_id = ?", (message_id,)
+        "SELECT m.id, t.thread_id FROM messages m LEFT JOIN message_threads t"
+        " ON t.message_id = m.id WHERE m.message_id = ?",
+        (message_id,),
     ).fetchone()
     return int(row[0]), row[1]
 

@@ -39,7 +39,10 @@ def store_inputs(store: Store, inputs: list[ThreadInput], start: int = 1) -> dic
 
 
 def stored_placements(store: Store) -> dict[str, tuple[object, ...]]:
-    query = "SELECT id, thread_id, thread_parent_id, thread_depth, thread_by_subject FROM messages"
+    query = (
+        "SELECT m.id, t.thread_id, t.thread_parent_id, t.thread_depth, t.thread_by_subject"
+        " FROM messages m LEFT JOIN message_threads t ON t.message_id = m.id"
+    )
     return {str(row[0]): tuple(row[1:]) for row in store.db.execute(query)}
 
 
@@ -76,13 +79,19 @@ def test_rethread_by_components_equals_threading_the_whole_index(
             assert threads == len({placement[0] for placement in expected.values()})
 
 
-def test_rethread_rewrites_only_the_messages_whose_placement_moved(tmp_path: Path) -> None:
+def test_rethread_writes_only_the_placements_that_moved(tmp_path: Path) -> None:
     with Store(tmp_path / "i.db") as store:
         store_inputs(store, [msg("a"), msg("b", irt=["a"]), msg("c", minute=5)])
         store.db.execute("CREATE TEMP TABLE written (id INTEGER)")
+        for event in ("INSERT", "UPDATE"):
+            store.db.execute(
+                f"CREATE TEMP TRIGGER placed_{event} AFTER {event} ON message_threads"
+                " BEGIN INSERT INTO written VALUES (new.message_id); END"
+            )
+        # A message row (text and all) is never rewritten by threading.
         store.db.execute(
-            "CREATE TEMP TRIGGER count_writes AFTER UPDATE ON messages"
-            " BEGIN INSERT INTO written VALUES (new.id); END"
+            "CREATE TEMP TRIGGER rewritten AFTER UPDATE ON messages"
+            " BEGIN INSERT INTO written VALUES (-new.id); END"
         )
         assert store.rethread() == 2
         assert written(store) == [1, 2, 3]

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from helpers import undo_thread_table
 
 from emlkit.errors import StoreError
+from emlkit.index.indexer import index_paths
+from emlkit.index.queries import find_thread
 from emlkit.index.schema import MIGRATIONS, current_version, migrate
 from emlkit.index.store import Store
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
 def test_migrations_are_numbered_in_order_with_unique_names() -> None:
@@ -38,6 +44,36 @@ def test_an_old_database_is_brought_up_to_date(tmp_path: Path) -> None:
     db.close()
     with Store(path) as store:
         assert current_version(store.db) == MIGRATIONS[-1][0]
+
+
+def test_migration_4_moves_the_placements_out_of_the_message_rows(tmp_path: Path) -> None:
+    """An index threaded before migration 4 keeps its threads: the next run finds the
+    threads up to date (nothing changed) and does not thread again."""
+    db = tmp_path / "index.db"
+    index_paths([SAMPLES], db, jobs=1)
+    placed = "SELECT message_id, thread_id, thread_parent_id, thread_depth, thread_by_subject"
+    with sqlite3.connect(db) as connection:
+        before = sorted(connection.execute(f"{placed} FROM message_threads"))
+        undo_thread_table(connection)
+        connection.executemany(
+            "UPDATE messages SET thread_id = ?, thread_parent_id = ?, thread_depth = ?,"
+            " thread_by_subject = ? WHERE id = ?",
+            [(*row[1:], row[0]) for row in before],
+        )
+    connection.close()
+    with mock.patch.object(Store, "rethread", side_effect=AssertionError("threaded again")):
+        summary = index_paths([SAMPLES], db, jobs=1)
+    assert summary.files_indexed == 0 and summary.files_unchanged == summary.files_seen
+    with Store(db, readonly=True) as store:
+        assert current_version(store.db) == 4
+        after = sorted(tuple(row) for row in store.db.execute(f"{placed} FROM message_threads"))
+        assert after == before
+        columns = {row[1] for row in store.db.execute("PRAGMA table_info(messages)")}
+        assert not {c for c in columns if c.startswith("thread")}
+        assert len(before) == store.counts()["messages"] > 0
+        thread = before[0][1]
+        _tree, summaries = find_thread(store, str(thread))
+        assert sorted(map(int, summaries)) == [row[0] for row in before if row[1] == thread]
 
 
 def test_a_database_from_a_newer_emlkit_is_refused(tmp_path: Path) -> None:
@@ -71,3 +107,17 @@ def test_the_schema_is_readable_by_plain_sqlite(tmp_path: Path) -> None:
     }
     expected = {"files", "messages", "message_files", "addresses", "attachments", "defects"}
     assert expected | {"annexes", "messages_fts", "runs", "schema_migrations"} <= tables
+
+
+def test_the_useful_queries_of_the_schema_page_run_on_an_index(tmp_path: Path) -> None:
+    db = tmp_path / "index.db"
+    index_paths([SAMPLES], db, jobs=1)
+    page = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text("utf-8")
+    block = page.split("## Useful queries", 1)[1].split("```sql", 1)[1].split("```", 1)[0]
+    queries = [query.strip() for query in block.split(";") if query.strip()]
+    assert len(queries) >= 6
+    with sqlite3.connect(db) as connection:
+        results = [connection.execute(query).fetchall() for query in queries]
+    connection.close()
+    longest = results[1]
+    assert longest and longest[0][1] >= 2  # the samples hold threads of several messages

@@ -89,7 +89,8 @@ def test_rethread_links_a_reply_to_its_parent(tmp_path: Path) -> None:
         store.add_message(emlkit.parse_bytes(PLAIN), file_id, None)
         assert store.rethread() == 1
         rows = store.db.execute(
-            "SELECT message_id, thread_parent_id, thread_depth FROM messages ORDER BY thread_depth"
+            "SELECT m.message_id, t.thread_parent_id, t.thread_depth FROM messages m"
+            " JOIN message_threads t ON t.message_id = m.id ORDER BY t.thread_depth"
         ).fetchall()
         assert [tuple(r) for r in rows] == [
             ("p0@zar.test", None, 0),

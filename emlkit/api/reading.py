@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from emlkit.api.record import IndexedMessage
+from emlkit.index.store import IN_THREAD, THREAD_OF
 from emlkit.records import Address, Attachment, Defect, DefectKind
 
 __all__ = [
@@ -34,7 +35,7 @@ BATCH = 256
 
 ROW_COLUMNS = (
     "m.id, m.message_id, m.date, m.date_utc, coalesce(m.from_name, ''),"
-    " coalesce(m.from_address, ''), m.subject, m.annex, m.thread_id, m.sha256, m.size, m.text,"
+    f" coalesce(m.from_address, ''), m.subject, m.annex, {THREAD_OF}, m.sha256, m.size, m.text,"
     " c.message_id"
 )
 ROW_FROM = "messages m LEFT JOIN messages c ON c.id = m.carrier_id"
@@ -115,7 +116,7 @@ def _simple(item: MessageFilter, clauses: list[str], params: list[object]) -> No
     if item.until is not None:
         pairs.append(("m.date_utc < ?", utc_text(item.until)))
     if item.thread is not None:
-        pairs.append(("m.thread_id = ?", item.thread))
+        pairs.append((IN_THREAD, item.thread))
     if item.id is not None:
         pairs.append(("m.id = ?", item.id))
     if item.message_id is not None:

@@ -343,13 +343,14 @@ class Threads:
     def ids(self) -> list[str]:
         """The thread ids, oldest first (by each thread's first UTC date)."""
         sql = (
-            "SELECT thread_id FROM messages WHERE thread_id IS NOT NULL GROUP BY thread_id"
-            " ORDER BY min(date_utc) IS NULL, min(date_utc), thread_id"
+            "SELECT t.thread_id FROM message_threads t JOIN messages m ON m.id = t.message_id"
+            " GROUP BY t.thread_id"
+            " ORDER BY min(m.date_utc) IS NULL, min(m.date_utc), t.thread_id"
         )
         return [str(row[0]) for row in self._connect().execute(sql)]
 
     def __len__(self) -> int:
-        sql = "SELECT count(DISTINCT thread_id) FROM messages"
+        sql = "SELECT count(DISTINCT thread_id) FROM message_threads"
         return int(self._connect().execute(sql).fetchone()[0])
 
     def __iter__(self) -> Iterator[Thread]:

@@ -21,7 +21,7 @@ from emlkit.claims.quoted import is_header_block, own_text, split_quoted
 from emlkit.claims.quotes import Candidate, check_quote
 from emlkit.claims.stored import stored_claims
 from emlkit.errors import QueryError
-from emlkit.index.store import FIRST_PATH, Store
+from emlkit.index.store import FIRST_PATH, THREAD_OF, Store
 from emlkit.index.text import Term, highlight_terms, match_spans
 from emlkit.records import Address
 
@@ -194,12 +194,14 @@ def annex_excerpts(
 
 _HEADER_COLUMNS = (
     "m.id, m.message_id, m.date, coalesce(m.from_name, ''), coalesce(m.from_address, ''),"
-    f" m.subject, m.sha256, m.text, {FIRST_PATH}, m.thread_id, m.date_utc, m.annex"
+    f" m.subject, m.sha256, m.text, {FIRST_PATH}, {THREAD_OF}, m.date_utc, m.annex"
 )
 _ANNEX_MESSAGES = (
-    f"SELECT {_HEADER_COLUMNS} FROM messages m WHERE m.annex = ?"
-    " ORDER BY (SELECT min(t.date_utc) FROM messages t WHERE t.thread_id = m.thread_id),"
-    " m.thread_id, m.thread_depth, m.date_utc, m.id"
+    f"SELECT {_HEADER_COLUMNS} FROM messages m"
+    " LEFT JOIN message_threads th ON th.message_id = m.id WHERE m.annex = ?"
+    " ORDER BY (SELECT min(o.date_utc) FROM message_threads ot JOIN messages o"
+    " ON o.id = ot.message_id WHERE ot.thread_id = th.thread_id),"
+    " th.thread_id, th.thread_depth, m.date_utc, m.id"
 )
 
 

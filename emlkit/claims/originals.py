@@ -20,7 +20,7 @@ from emlkit.claims.quoted import own_text
 from emlkit.claims.quotes import normalize
 from emlkit.errors import QueryError
 from emlkit.index.queries import search
-from emlkit.index.store import FIRST_PATH, Store
+from emlkit.index.store import FIRST_PATH, IN_THREAD, Store
 from emlkit.records import Address
 
 MIN_WORDS = 5
@@ -70,7 +70,7 @@ def _thread_rows(store: Store, quoting_row: int, thread_id: str | None) -> list[
         return []
     return store.db.execute(
         f"SELECT {_COLUMNS} FROM messages m, messages q WHERE q.id = ?"
-        " AND m.thread_id = ? AND m.id != q.id"
+        f" AND {IN_THREAD} AND m.id != q.id"
         " ORDER BY coalesce(m.date_utc, '') > coalesce(q.date_utc, ''),"
         " coalesce(abs(julianday(m.date_utc) - julianday(q.date_utc)), 1e9), m.id",
         (quoting_row, thread_id),

@@ -64,14 +64,17 @@ COLUMNS = (
 
 _MESSAGE_COLUMNS = (
     "m.id, m.message_id, m.message_id_synthetic, m.conflicting, m.sha256, m.size, m.annex,"
-    " m.carrier_id, c.message_id, m.carrier_part, m.thread_id, m.thread_parent_id, m.subject,"
+    " m.carrier_id, c.message_id, m.carrier_part, th.thread_id, th.thread_parent_id, m.subject,"
     ' m.date, m.date_utc, m.date_source, m.in_reply_to, m."references"'
 )
 
 
 def _messages(store: Store, annex: int | None) -> Iterator[tuple[Any, ...]]:
     """Every message row, oldest first by UTC, then the undated ones, streamed."""
-    base = f"SELECT {_MESSAGE_COLUMNS} FROM messages m LEFT JOIN messages c ON c.id = m.carrier_id"
+    base = (
+        f"SELECT {_MESSAGE_COLUMNS} FROM messages m LEFT JOIN messages c ON c.id = m.carrier_id"
+        " LEFT JOIN message_threads th ON th.message_id = m.id"
+    )
     where = "" if annex is None else " AND m.annex = ?"
     params = [] if annex is None else [annex]
     yield from store.db.execute(

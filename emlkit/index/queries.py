@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from emlkit.errors import QueryError, UsageError
-from emlkit.index.store import FIRST_PATH, Store
+from emlkit.index.store import FIRST_PATH, IN_THREAD, THREAD_OF, Store
 from emlkit.index.text import match_expression, snippet
 from emlkit.index.threading import Thread, thread_tree
 
@@ -62,7 +62,7 @@ class SearchFilters:
 
 SUMMARY_COLUMNS = (
     "m.id, m.message_id, m.date, m.date_utc, coalesce(m.from_name, ''),"
-    f" coalesce(m.from_address, ''), m.subject, m.annex, m.thread_id, {FIRST_PATH}, m.sha256"
+    f" coalesce(m.from_address, ''), m.subject, m.annex, {THREAD_OF}, {FIRST_PATH}, m.sha256"
 )
 """The columns of a :class:`MessageSummary`, selected from ``messages m``."""
 
@@ -108,7 +108,7 @@ def find_thread(store: Store, ident: str) -> tuple[Thread, dict[str, MessageSumm
     :raises UsageError: no thread or message has that id.
     """
     thread_id = _thread_id_of(store, ident)
-    query = f"SELECT {SUMMARY_COLUMNS} FROM messages m WHERE m.thread_id = ?"
+    query = f"SELECT {SUMMARY_COLUMNS} FROM messages m WHERE {IN_THREAD}"
     summaries = {str(row[0]): MessageSummary(*row) for row in store.db.execute(query, (thread_id,))}
     inputs = store.thread_inputs(thread_id)
     trees = thread_tree(inputs)
@@ -125,11 +125,12 @@ def find_thread(store: Store, ident: str) -> tuple[Thread, dict[str, MessageSumm
 def _thread_id_of(store: Store, ident: str) -> str:
     cleaned = ident.strip().strip("<>")
     row = store.db.execute(
-        "SELECT thread_id FROM messages WHERE thread_id = ? OR message_id = ?"
-        " OR CAST(id AS TEXT) = ? ORDER BY (thread_id = ?) DESC LIMIT 1",
+        "SELECT t.thread_id FROM messages m JOIN message_threads t ON t.message_id = m.id"
+        " WHERE t.thread_id = ? OR m.message_id = ? OR CAST(m.id AS TEXT) = ?"
+        " ORDER BY (t.thread_id = ?) DESC LIMIT 1",
         (cleaned, cleaned, cleaned, cleaned),
     ).fetchone()
-    if row is None or row[0] is None:
+    if row is None:
         raise UsageError(f"no thread or message {ident!r} in the index")
     return str(row[0])
 
@@ -164,7 +165,7 @@ def _filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
         clauses.append("m.annex = ?")
         params.append(filters.annex)
     if filters.thread:
-        clauses.append("m.thread_id = ?")
+        clauses.append(IN_THREAD)
         params.append(filters.thread)
     return ("" if not clauses else " WHERE " + " AND ".join(clauses)), params
 

@@ -65,12 +65,17 @@ _TEMP_TABLES = (
 _PLACED = "thread_id, thread_parent_id, thread_depth, thread_by_subject"
 _READ = (
     "SELECT p.part, "
-    + ", ".join(f"m.{column.strip()}" for column in f"{INPUT_COLUMNS}, {_PLACED}".split(","))
-    + " FROM temp.thread_parts p JOIN messages m ON m.id = p.id ORDER BY p.part, p.id"
+    + ", ".join(f"m.{column.strip()}" for column in INPUT_COLUMNS.split(","))
+    + ", "
+    + ", ".join(f"t.{column.strip()}" for column in _PLACED.split(","))
+    + " FROM temp.thread_parts p JOIN messages m ON m.id = p.id"
+    " LEFT JOIN message_threads t ON t.message_id = m.id ORDER BY p.part, p.id"
 )
 _WRITE = (
-    "UPDATE messages SET thread_id = ?, thread_parent_id = ?, thread_depth = ?,"
-    " thread_by_subject = ? WHERE id = ?"
+    f"INSERT INTO message_threads ({_PLACED}, message_id) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (message_id) DO UPDATE SET thread_id = excluded.thread_id,"
+    " thread_parent_id = excluded.thread_parent_id, thread_depth = excluded.thread_depth,"
+    " thread_by_subject = excluded.thread_by_subject"
 )
 _Placed = tuple[str | None, str | None, int | None, int]
 """A message's stored placement: thread id, parent id, depth, by subject."""
@@ -94,9 +99,8 @@ def rethread(
 ) -> int:
     """Thread every message of the index again, a component at a time; return the threads.
 
-    Writes ``thread_id``, ``thread_parent_id``, ``thread_depth`` and ``thread_by_subject``
-    of the messages whose placement changed (a message row is large to rewrite), inside the
-    caller's transaction if any.
+    Writes the rows of ``message_threads`` whose placement changed, inside the caller's
+    transaction if any.
 
     With ``unplaced_only``, only the components that hold a message not placed yet (added
     since the last threading) are threaded. That is the same as threading everything when
@@ -116,13 +120,13 @@ def rethread(
             _rows_by_part(db, parts, wanted),
         )
         del parts, wanted
-        # The rows read are looked up by id while thread_parts is scanned: updating them
-        # as each batch is threaded is safe.
+        # The rows read are looked up by id while thread_parts is scanned: writing the
+        # placements of each batch as it is threaded is safe.
         for batch, placed in _batches(db):
             db.executemany(_WRITE, _moved(batch, placed, subject_fallback))
     finally:
         _drop_temp_tables(db)
-    return int(db.execute("SELECT count(DISTINCT thread_id) FROM messages").fetchone()[0])
+    return int(db.execute("SELECT count(DISTINCT thread_id) FROM message_threads").fetchone()[0])
 
 
 def _drop_temp_tables(db: sqlite3.Connection) -> None:
@@ -141,7 +145,7 @@ def _components(db: sqlite3.Connection) -> array[int]:
 
 def _unplaced_parts(db: sqlite3.Connection, parts: array[int]) -> set[int]:
     """The components (by smallest row) that hold a message without a thread."""
-    query = "SELECT id FROM messages WHERE thread_id IS NULL"
+    query = "SELECT id FROM messages WHERE id NOT IN (SELECT message_id FROM message_threads)"
     return {find_part(parts, row) for (row,) in db.execute(query)}
 
 

@@ -181,10 +181,32 @@ _003_CASE = """
         ALTER TABLE annexes ADD COLUMN paths TEXT NOT NULL DEFAULT '[]';
 """
 
+# Threading rewrote every placed message row, text and all, in the last transaction of a
+# run: the placements now live in a narrow table of their own.
+_004_THREAD_TABLE = """
+        CREATE TABLE message_threads (
+            message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+            thread_id TEXT NOT NULL,
+            thread_parent_id TEXT,
+            thread_depth INTEGER NOT NULL,
+            thread_by_subject INTEGER NOT NULL
+        );
+        CREATE INDEX message_threads_thread ON message_threads(thread_id);
+        INSERT INTO message_threads
+            SELECT id, thread_id, thread_parent_id, thread_depth, thread_by_subject
+            FROM messages WHERE thread_id IS NOT NULL;
+        DROP INDEX messages_thread;
+        ALTER TABLE messages DROP COLUMN thread_id;
+        ALTER TABLE messages DROP COLUMN thread_parent_id;
+        ALTER TABLE messages DROP COLUMN thread_depth;
+        ALTER TABLE messages DROP COLUMN thread_by_subject;
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "initial", _001_INITIAL),
     (2, "senders-and-time", _002_SENDERS_AND_TIME),
     (3, "case", _003_CASE),
+    (4, "thread-table", _004_THREAD_TABLE),
 )
 """Every migration, in the order it must run: (version, name, SQL script)."""
 

@@ -31,13 +31,29 @@ from emlkit.index.schema import migrate
 from emlkit.index.threading import ThreadInput
 from emlkit.records import Message
 
-__all__ = ["FIRST_PATH", "FileState", "SearchColumns", "Store", "Stored", "now", "search_columns"]
+__all__ = [
+    "FIRST_PATH",
+    "IN_THREAD",
+    "THREAD_OF",
+    "FileState",
+    "SearchColumns",
+    "Store",
+    "Stored",
+    "now",
+    "search_columns",
+]
 
 FIRST_PATH = (
     "(SELECT f.path FROM message_files mf JOIN files f ON f.id = mf.file_id"
     " WHERE mf.message_id = coalesce(m.carrier_id, m.id) ORDER BY f.path LIMIT 1)"
 )
 """SQL for the first path that holds message ``m`` (a forwarded message: its carrier's)."""
+
+THREAD_OF = "(SELECT t.thread_id FROM message_threads t WHERE t.message_id = m.id)"
+"""SQL for the thread id of message ``m`` (null until threading has placed it)."""
+
+IN_THREAD = "m.id IN (SELECT t.message_id FROM message_threads t WHERE t.thread_id = ?)"
+"""SQL for: message ``m`` is in the thread given as a parameter."""
 
 _UNDER_ROOT = "(path = ? OR substr(path, 1, ?) = ?)"
 
@@ -462,7 +478,7 @@ class Store:
         query = f"SELECT {INPUT_COLUMNS} FROM messages"
         params: tuple[str, ...] = ()
         if thread_id is not None:
-            query += " WHERE thread_id = ?"
+            query += " WHERE id IN (SELECT message_id FROM message_threads WHERE thread_id = ?)"
             params = (thread_id,)
         return [thread_input(row) for row in self.db.execute(query, params)]
 
@@ -484,7 +500,9 @@ class Store:
         return {
             "files": int(one("SELECT count(*) FROM files").fetchone()[0]),
             "messages": int(one("SELECT count(*) FROM messages").fetchone()[0]),
-            "threads": int(one("SELECT count(DISTINCT thread_id) FROM messages").fetchone()[0]),
+            "threads": int(
+                one("SELECT count(DISTINCT thread_id) FROM message_threads").fetchone()[0]
+            ),
             "defects": int(one("SELECT count(*) FROM defects").fetchone()[0]),
         }
 
