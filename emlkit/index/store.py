@@ -483,10 +483,10 @@ class Store:
 
     def thread_inputs(self, thread_id: str | None = None) -> list[ThreadInput]:
         """What threading needs of every message (or of one thread's): ids, subject, date."""
-        query = f"SELECT {INPUT_COLUMNS} FROM messages"
+        query = f"SELECT {INPUT_COLUMNS} FROM messages m"
         params: tuple[str, ...] = ()
         if thread_id is not None:
-            query += " WHERE id IN (SELECT message_id FROM message_threads WHERE thread_id = ?)"
+            query += f" WHERE {IN_THREAD}"
             params = (thread_id,)
         return [thread_input(row) for row in self.db.execute(query, params)]
 
