@@ -56,7 +56,12 @@ def _instrument() -> None:
         "counts",
     ):
         _wrap(store.Store, name, f"Store.{name}")
-    for name in ("refresh_identities", "rebuild_anomalies"):
+    for name in (
+        "rebuild_identities",
+        "recount_identities",
+        "write_identities",
+        "rebuild_anomalies",
+    ):
         _wrap(derived, name, name)
     _wrap(indexer, "_sha256_file", "_sha256_file")
     _wrap(indexer._Run, "_maybe_commit", "commits (_maybe_commit)")

@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from unittest import mock
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 import emlkit
 from emlkit.cli import main
 from emlkit.errors import InputError, StoreLockedError, UsageError
+from emlkit.index import derived, identities
 from emlkit.index.indexer import index_paths
 from emlkit.index.store import Store
 
@@ -330,3 +332,52 @@ def test_a_run_that_only_adds_threads_only_what_the_new_messages_join(tmp_path: 
         " ON t.message_id = m.id WHERE m.message_id = 'm9@zar.test'",
     )
     assert parent == [("m1@zar.test",)]
+
+
+def test_identities_are_computed_on_a_second_connection_while_threading(tmp_path: Path) -> None:
+    root = corpus(tmp_path, count=3)
+    db = tmp_path / "index.db"
+    seen: list[tuple[bool, int]] = []
+    real = derived._compute_identities
+
+    def spy(path: Path) -> identities.IdentityRows:
+        on_main = threading.current_thread() is threading.main_thread()
+        seen.append((on_main, len(rows(db, "SELECT id FROM messages"))))
+        return real(path)
+
+    again = message(1, body="Ещё одно письмо.", message_id="m9@zar.test")
+    with mock.patch.object(derived, "_compute_identities", spy):
+        index_paths([root], db, jobs=1)  # cold: rebuilt, on another thread
+        (root / "annex-03" / "again.eml").write_bytes(again)
+        index_paths([root], db, jobs=1)  # known mailboxes and names only: counted again
+    # Off the main thread, and the messages it counts were committed before it started.
+    assert seen == [(False, 3)]
+    with Store(db) as store:
+        counted = [tuple(row) for row in store.db.execute("SELECT * FROM identity_mailboxes")]
+        identities.rebuild_identities(store)
+        assert counted == [
+            tuple(row) for row in store.db.execute("SELECT * FROM identity_mailboxes")
+        ]
+    assert rows(db, "SELECT messages FROM identity_mailboxes WHERE address = 'a@zar.test'") == [
+        (4,)
+    ]
+
+
+def test_a_run_that_dies_computing_threads_and_identities_is_completed_by_the_next(
+    tmp_path: Path,
+) -> None:
+    root = corpus(tmp_path, count=3)
+    db = tmp_path / "index.db"
+    with (
+        mock.patch.object(Store, "rethread", side_effect=KeyboardInterrupt),
+        pytest.raises(KeyboardInterrupt),
+    ):
+        index_paths([root], db, jobs=1)
+    # The messages and files were committed; the threads and identities were not.
+    assert rows(db, "SELECT count(*) FROM files WHERE status = 'indexed'") == [(3,)]
+    assert rows(db, "SELECT count(*) FROM message_threads") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM identities") == [(0,)]
+    summary = index_paths([root], db, jobs=1)
+    assert summary.files_unchanged == 3 and summary.files_indexed == 0
+    assert rows(db, "SELECT count(*) FROM message_threads") == [(3,)]
+    assert rows(db, "SELECT count(*) FROM identities") != [(0,)]

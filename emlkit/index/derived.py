@@ -14,10 +14,19 @@ transaction. An index whose messages were stored by an emlkit that did not do so
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from emlkit.index.anomalies import rebuild_anomalies
-from emlkit.index.identities import refresh_identities
+from emlkit.index.identities import (
+    IdentityRows,
+    brings_new_names,
+    compute_identities,
+    rebuild_identities,
+    recount_identities,
+    write_identities,
+)
 from emlkit.index.store import Store, now
 
 __all__ = ["Before", "before_run", "refresh_derived"]
@@ -77,13 +86,18 @@ def before_run(store: Store) -> Before:
 
 
 def refresh_derived(
-    store: Store, changed: bool, before: Before | None = None, removed: bool = True
+    store: Store,
+    changed: bool,
+    before: Before | None = None,
+    removed: bool = True,
+    committed: bool = False,
 ) -> bool:
     """Recompute threads and identities (and anomalies, if missing) if ``changed`` or stale.
 
     ``before``: the state :func:`before_run` saw; ``removed``: whether the run removed
-    messages. Without them, everything is recomputed in full. Returns True when it
-    recomputed anything.
+    messages. Without them, everything is recomputed in full. ``committed``: every message
+    is committed, so that identities to rebuild are computed on a second (read-only)
+    connection while this one threads. Returns True when it recomputed anything.
     """
     fingerprint = _fingerprint(_message_rows(store))
     if before is None or not before.anomalies:
@@ -92,7 +106,23 @@ def refresh_derived(
     if not changed and _stored(store, _NAME) == fingerprint:
         return before is None or not before.anomalies
     added_after = before.largest if before is not None and before.fresh and not removed else None
-    store.rethread(unplaced_only=added_after is not None)
-    refresh_identities(store, added_after)
+    unplaced_only = added_after is not None
+    if added_after is not None and not brings_new_names(store, added_after):
+        store.rethread(unplaced_only=True)
+        recount_identities(store, added_after)
+    elif committed:
+        with ThreadPoolExecutor(max_workers=1) as alongside:
+            rebuilt = alongside.submit(_compute_identities, store.path)
+            store.rethread(unplaced_only=unplaced_only)
+            write_identities(store, rebuilt.result())
+    else:
+        store.rethread(unplaced_only=unplaced_only)
+        rebuild_identities(store)
     _mark(store, _NAME, fingerprint)
     return True
+
+
+def _compute_identities(path: Path) -> IdentityRows:
+    """:func:`compute_identities` on a connection of its own (in another thread)."""
+    with Store(path, readonly=True) as reader:
+        return compute_identities(reader.db)

@@ -25,12 +25,13 @@ matched which), so an analyst can see, and question, why two mailboxes are one i
 The result is recomputed from the whole index after each run that changed it, except
 after a run that only added messages bringing no new mailbox and no new display name: the
 groups are then the same, and only the counts of the identities those messages touch are
-taken again (:func:`refresh_identities`).
+taken again (:func:`recount_identities`).
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -39,13 +40,17 @@ from emlkit.index.text import keys
 
 __all__ = [
     "MAX_SHARED_MAILBOXES",
+    "IdentityRows",
     "Link",
     "MailboxGroup",
     "NameKey",
+    "brings_new_names",
+    "compute_identities",
     "group_mailboxes",
     "name_key",
     "rebuild_identities",
-    "refresh_identities",
+    "recount_identities",
+    "write_identities",
 ]
 
 MAX_SHARED_MAILBOXES = 5
@@ -187,52 +192,83 @@ def group_mailboxes(
     ]
 
 
-def rebuild_identities(store: Store) -> int:
-    """Recompute the identity tables from the whole index; return how many identities."""
-    db = store.db
+@dataclass(frozen=True, slots=True)
+class IdentityRows:
+    """The rows of the four identity tables, as :func:`rebuild_identities` writes them."""
+
+    identities: list[tuple[int, str, int]]
+    """(id, label, messages)."""
+    mailboxes: list[tuple[str, int, int]]
+    """(address, identity id, messages)."""
+    names: list[tuple[int, str, int]]
+    """(identity id, display name, messages)."""
+    links: list[tuple[int, str, str, str, str]]
+    """(identity id, address, name, other address, other name)."""
+
+
+def compute_identities(db: sqlite3.Connection) -> IdentityRows:
+    """Group every mailbox of the index into identities and count their messages.
+
+    Only reads the index (a temporary table aside), so it can run on a second, read-only
+    connection while the writer does something else.
+    """
     addresses = [row[0] for row in db.execute("SELECT DISTINCT address FROM addresses")]
     names = db.execute(
         "SELECT DISTINCT address, trim(name) FROM addresses WHERE trim(name) != ''"
     ).fetchall()
     groups = group_mailboxes([a for a in addresses if a], [(row[0], row[1]) for row in names])
+    members = [(a, number) for number, group in enumerate(groups, start=1) for a in group.addresses]
+    db.execute("DROP TABLE IF EXISTS temp.identity_groups")
+    db.execute("CREATE TEMP TABLE identity_groups (address TEXT PRIMARY KEY, identity_id INTEGER)")
+    try:
+        db.executemany("INSERT INTO temp.identity_groups VALUES (?, ?)", members)
+        counts = _counts(db, "temp.identity_groups")
+    finally:
+        db.execute("DROP TABLE temp.identity_groups")
+    mailboxes = [(address, number, counts.mailboxes.get(address, 0)) for address, number in members]
+    labels = _labels(counts, mailboxes)
+    return IdentityRows(
+        identities=[
+            (number, labels[number], counts.identities.get(number, 0))
+            for number in range(1, len(groups) + 1)
+        ],
+        mailboxes=mailboxes,
+        names=counts.names,
+        links=[
+            (number, x.address, x.name, x.other_address, x.other_name)
+            for number, group in enumerate(groups, start=1)
+            for x in group.links
+        ],
+    )
+
+
+def write_identities(store: Store, rows: IdentityRows) -> None:
+    """Replace the identity tables with ``rows``."""
+    db = store.db
     for table in ("identity_links", "identity_names", "identity_mailboxes", "identities"):
         db.execute(f"DELETE FROM {table}")
-    for number, group in enumerate(groups, start=1):
-        db.execute(
-            "INSERT INTO identities (id, label, messages) VALUES (?, ?, 0)",
-            (number, group.addresses[0]),
-        )
-        db.executemany(
-            "INSERT INTO identity_mailboxes (address, identity_id, messages) VALUES (?, ?, 0)",
-            [(address, number) for address in group.addresses],
-        )
-        db.executemany(
-            "INSERT INTO identity_links VALUES (?, ?, ?, ?, ?)",
-            [(number, x.address, x.name, x.other_address, x.other_name) for x in group.links],
-        )
-    _count(store)
-    return len(groups)
+    db.executemany("INSERT INTO identities (id, label, messages) VALUES (?, ?, ?)", rows.identities)
+    db.executemany(
+        "INSERT INTO identity_mailboxes (address, identity_id, messages) VALUES (?, ?, ?)",
+        rows.mailboxes,
+    )
+    db.executemany(
+        "INSERT INTO identity_names (identity_id, name, messages) VALUES (?, ?, ?)", rows.names
+    )
+    db.executemany("INSERT INTO identity_links VALUES (?, ?, ?, ?, ?)", rows.links)
 
 
-_MESSAGES_OF = (
-    "SELECT {group} AS owner, count(DISTINCT m.message_id) AS n FROM addresses a"
-    " JOIN messages m ON m.id = a.message_id"
-    " JOIN identity_mailboxes im ON im.address = a.address{where} GROUP BY {group}"
-)
-_TOUCHED = " WHERE im.identity_id IN (SELECT id FROM temp.touched_identities)"
+def rebuild_identities(store: Store) -> int:
+    """Recompute the identity tables from the whole index; return how many identities."""
+    rows = compute_identities(store.db)
+    write_identities(store, rows)
+    return len(rows.identities)
 
 
-def refresh_identities(store: Store, added_after: int | None = None) -> None:
-    """Bring the identity tables up to date after a run.
-
-    ``added_after``: the run only added messages, all with row ids above it (None: the run
-    may have changed anything). When those messages bring no new mailbox and no new display
-    name on a mailbox, the groups cannot have changed, and only the counts and labels of the
-    identities they touch are taken again; otherwise everything is rebuilt.
-    """
-    if added_after is None or _new_names(store, added_after):
-        rebuild_identities(store)
-        return
+def recount_identities(store: Store, added_after: int) -> None:
+    """Counts and labels of the identities that messages above row ``added_after`` touch,
+    their groups kept: right after a run that only added those messages, when they bring no
+    new name (:func:`brings_new_names`)."""
     db = store.db
     db.execute("DROP TABLE IF EXISTS temp.touched_identities")
     db.execute(
@@ -242,18 +278,14 @@ def refresh_identities(store: Store, added_after: int | None = None) -> None:
         (added_after,),
     )
     try:
-        db.execute(
-            "DELETE FROM identity_names"
-            " WHERE identity_id IN (SELECT id FROM temp.touched_identities)"
-        )
-        _count(store, touched_only=True)
+        _recount(store)
     finally:
         db.execute("DROP TABLE temp.touched_identities")
 
 
-def _new_names(store: Store, added_after: int) -> bool:
+def brings_new_names(store: Store, added_after: int) -> bool:
     """Whether messages above row ``added_after`` name a mailbox, or a mailbox with a display
-    name, that no earlier message did."""
+    name, that no earlier message did (then the groups may change: rebuild them)."""
     found = store.db.execute(
         "SELECT 1 FROM (SELECT DISTINCT address, trim(name) AS name FROM addresses"
         "  WHERE message_id > ?1 AND address != '') a"
@@ -267,34 +299,80 @@ def _new_names(store: Store, added_after: int) -> bool:
     return found is not None
 
 
-def _count(store: Store, touched_only: bool = False) -> None:
-    """Message counts of mailboxes, names and identities; labels from the names (of the
-    identities in ``temp.touched_identities`` only, with ``touched_only``)."""
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    """Distinct Message-IDs by mailbox, by identity, and by identity and display name."""
+
+    mailboxes: dict[str, int]
+    identities: dict[int, int]
+    names: list[tuple[int, str, int]]
+
+
+_COUNTED = (
+    " FROM addresses a JOIN messages m ON m.id = a.message_id"
+    " JOIN {groups} im ON im.address = a.address WHERE {where}"
+)
+_TOUCHED = "im.identity_id IN (SELECT id FROM temp.touched_identities)"
+
+
+def _counts(db: sqlite3.Connection, groups: str, where: str = "1") -> _Counts:
+    """The message counts, with mailboxes grouped by the table ``groups`` (address,
+    identity_id), of the identities ``where`` selects (SQL on ``im``)."""
+    counted = _COUNTED.format(groups=groups, where=where)
+    distinct = "count(DISTINCT m.message_id)"
+    by_mailbox = f"SELECT a.address, {distinct}{counted} GROUP BY a.address"
+    by_identity = f"SELECT im.identity_id, {distinct}{counted} GROUP BY im.identity_id"
+    by_name = (
+        f"SELECT im.identity_id, trim(a.name), {distinct}{counted} AND trim(a.name) != ''"
+        " GROUP BY im.identity_id, trim(a.name)"
+    )
+    return _Counts(
+        mailboxes={str(row[0]): int(row[1]) for row in db.execute(by_mailbox)},
+        identities={int(row[0]): int(row[1]) for row in db.execute(by_identity)},
+        names=[(int(row[0]), str(row[1]), int(row[2])) for row in db.execute(by_name)],
+    )
+
+
+def _labels(counts: _Counts, mailboxes: list[tuple[str, int, int]]) -> dict[int, str]:
+    """Each identity's display name on most messages (ties: first in order), else its
+    mailbox on most messages, for the identities of ``mailboxes``."""
+    named = _most(counts.names)
+    unnamed = _most((owner, address, n) for address, owner, n in mailboxes)
+    return {owner: named.get(owner, label) for owner, label in unnamed.items()}
+
+
+def _most(rows: Iterable[tuple[int, str, int]]) -> dict[int, str]:
+    """By owner, the text with the highest count (ties: the first in order)."""
+    best: dict[int, tuple[int, str]] = {}
+    for owner, text, n in rows:
+        if owner not in best or (-n, text) < best[owner]:
+            best[owner] = (-n, text)
+    return {owner: text for owner, (_, text) in best.items()}
+
+
+def _recount(store: Store) -> None:
+    """Counts and labels of the identities in ``temp.touched_identities``, groups kept."""
     db = store.db
-    where = _TOUCHED if touched_only else ""
-    db.execute(
-        "UPDATE identity_mailboxes SET messages = counted.n FROM ("
-        + _MESSAGES_OF.format(group="a.address", where=where)
-        + ") AS counted WHERE identity_mailboxes.address = counted.owner"
-    )
-    name_where = where + (" AND" if where else " WHERE")
-    db.execute(
-        "INSERT INTO identity_names (identity_id, name, messages) SELECT im.identity_id,"
-        " trim(a.name), count(DISTINCT m.message_id) FROM addresses a"
-        " JOIN messages m ON m.id = a.message_id"
-        " JOIN identity_mailboxes im ON im.address = a.address"
-        f"{name_where} trim(a.name) != '' GROUP BY im.identity_id, trim(a.name)"
+    counts = _counts(db, "identity_mailboxes", _TOUCHED)
+    mailboxes = [
+        (str(row[0]), int(row[1]), counts.mailboxes.get(str(row[0]), 0))
+        for row in db.execute(
+            "SELECT address, identity_id FROM identity_mailboxes"
+            " WHERE identity_id IN (SELECT id FROM temp.touched_identities)"
+        )
+    ]
+    db.executemany(
+        "UPDATE identity_mailboxes SET messages = ? WHERE address = ?",
+        [(n, address) for address, _, n in mailboxes],
     )
     db.execute(
-        "UPDATE identities SET messages = counted.n FROM ("
-        + _MESSAGES_OF.format(group="im.identity_id", where=where)
-        + ") AS counted WHERE identities.id = counted.owner"
+        "DELETE FROM identity_names WHERE identity_id IN (SELECT id FROM temp.touched_identities)"
     )
-    label_where = " WHERE id IN (SELECT id FROM temp.touched_identities)" if touched_only else ""
-    db.execute(
-        "UPDATE identities SET label = coalesce("
-        "(SELECT name FROM identity_names WHERE identity_id = identities.id"
-        " ORDER BY messages DESC, name LIMIT 1),"
-        " (SELECT address FROM identity_mailboxes WHERE identity_id = identities.id"
-        f" ORDER BY messages DESC, address LIMIT 1)){label_where}"
+    db.executemany(
+        "INSERT INTO identity_names (identity_id, name, messages) VALUES (?, ?, ?)", counts.names
+    )
+    labels = _labels(counts, mailboxes)
+    db.executemany(
+        "UPDATE identities SET messages = ?, label = ? WHERE id = ?",
+        [(counts.identities.get(i, 0), label, i) for i, label in sorted(labels.items())],
     )

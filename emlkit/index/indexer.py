@@ -180,7 +180,12 @@ class _Run:
                 self.finish(self.store)
             changed = bool(self.summary.files_indexed or self.summary.messages_removed)
             removed = bool(self.summary.messages_removed)
-            refresh_derived(self.store, changed, before, removed)
+            # Committed first, so that identities can be computed on a second connection
+            # while this one threads. A run killed before the end leaves the derived tables
+            # stale, and the next run sees it and computes them (derived.py).
+            self.store.db.execute("COMMIT")
+            self.store.db.execute("BEGIN IMMEDIATE")
+            refresh_derived(self.store, changed, before, removed, committed=True)
             self.summary.threads = self.store.counts()["threads"]
         except BaseException:
             self.store.db.execute("ROLLBACK")
