@@ -23,7 +23,6 @@ from emlkit.index.identities import (
     IdentityRows,
     brings_new_names,
     compute_identities,
-    rebuild_identities,
     recount_identities,
     write_identities,
 )
@@ -90,14 +89,13 @@ def refresh_derived(
     changed: bool,
     before: Before | None = None,
     removed: bool = True,
-    committed: bool = False,
 ) -> bool:
     """Recompute threads and identities (and anomalies, if missing) if ``changed`` or stale.
 
     ``before``: the state :func:`before_run` saw; ``removed``: whether the run removed
-    messages. Without them, everything is recomputed in full. ``committed``: every message
-    is committed, so that identities to rebuild are computed on a second (read-only)
-    connection while this one threads. Returns True when it recomputed anything.
+    messages. Without them, everything is recomputed in full. Every message must be
+    committed: identities to rebuild are computed on a second (read-only) connection while
+    this one threads. Returns True when it recomputed anything.
     """
     fingerprint = _fingerprint(_message_rows(store))
     if before is None or not before.anomalies:
@@ -106,18 +104,14 @@ def refresh_derived(
     if not changed and _stored(store, _NAME) == fingerprint:
         return before is None or not before.anomalies
     added_after = before.largest if before is not None and before.fresh and not removed else None
-    unplaced_only = added_after is not None
     if added_after is not None and not brings_new_names(store, added_after):
         store.rethread(unplaced_only=True)
         recount_identities(store, added_after)
-    elif committed:
+    else:
         with ThreadPoolExecutor(max_workers=1) as alongside:
             rebuilt = alongside.submit(_compute_identities, store.path)
-            store.rethread(unplaced_only=unplaced_only)
+            store.rethread(unplaced_only=added_after is not None)
             write_identities(store, rebuilt.result())
-    else:
-        store.rethread(unplaced_only=unplaced_only)
-        rebuild_identities(store)
     _mark(store, _NAME, fingerprint)
     return True
 

@@ -185,7 +185,7 @@ class _Run:
             # stale, and the next run sees it and computes them (derived.py).
             self.store.db.execute("COMMIT")
             self.store.db.execute("BEGIN IMMEDIATE")
-            refresh_derived(self.store, changed, before, removed, committed=True)
+            refresh_derived(self.store, changed, before, removed)
             self.summary.threads = self.store.counts()["threads"]
         except BaseException:
             self.store.db.execute("ROLLBACK")
