@@ -381,3 +381,22 @@ def test_a_run_that_dies_computing_threads_and_identities_is_completed_by_the_ne
     assert summary.files_unchanged == 3 and summary.files_indexed == 0
     assert rows(db, "SELECT count(*) FROM message_threads") == [(3,)]
     assert rows(db, "SELECT count(*) FROM identities") != [(0,)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_walked_twice_by_overlapping_roots_is_one_file(tmp_path: Path, jobs: int) -> None:
+    root = corpus(tmp_path, count=40)
+    inner = root / "annex-03" / "inner"
+    inner.mkdir()
+    (inner / "deep.eml").write_bytes(message(99))
+    db = tmp_path / "index.db"
+    summary = index_paths([inner, root], db, jobs=jobs)  # deep.eml first, then again last
+    assert summary.ok
+    assert (summary.files_seen, summary.files_indexed) == (42, 42)
+    assert rows(db, "SELECT count(*) FROM messages") == [(41,)]
+    assert rows(db, "SELECT count(*) FROM message_files") == [(41,)]
+    files = rows(db, "SELECT path, status, messages, size FROM files ORDER BY path")
+    assert len(files) == 41
+    assert all(status == "indexed" and count == 1 and size for _, status, count, size in files)
+    again = index_paths([inner, root], db, jobs=jobs)
+    assert (again.files_unchanged, again.files_indexed) == (42, 0)

@@ -13,6 +13,7 @@ from helpers import FIXTURES, make_message
 import emlkit
 from emlkit import EmlkitError, FailureKind, InputError, Message
 from emlkit.parse.files import is_separator, split_mbox
+from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk_with_stat, read_with_stat
 from emlkit.parse.sniff import BOM
 
 FROM_LINE = b"From anna@example.org Tue Mar 16 10:00:00 2021\n"
@@ -300,3 +301,33 @@ def test_iter_messages_over_the_fixture_folder(tmp_path: Path) -> None:
         "whitespace_only.eml",
         "binary_garbage.eml",
     }
+
+
+def test_read_with_stat_gives_the_bytes_and_the_status_of_the_open_file(tmp_path: Path) -> None:
+    path = tmp_path / "big.eml"
+    data = make_message(body=b"x" * 3_000_000)  # more than one buffer's worth
+    path.write_bytes(data)
+    read, status = read_with_stat(path)
+    assert read == data
+    assert (status.st_size, status.st_mtime_ns) == (len(data), path.stat().st_mtime_ns)
+    empty = tmp_path / "empty.eml"
+    empty.write_bytes(b"")
+    assert read_with_stat(empty)[0] == b""
+    with pytest.raises(OSError):
+        read_with_stat(tmp_path / "gone.eml")
+
+
+def test_parse_chunk_with_stat_has_a_status_only_for_a_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "one.eml"
+    path.write_bytes(make_message())
+    message, status = parse_chunk_with_stat(Chunk(path, None, 0, None))
+    assert message.failure is None and status is not None
+    assert status.st_size == message.source.size == path.stat().st_size
+    chunks = list(iter_file_chunks(FIXTURES / "mbox_unescaped_from.mbox"))
+    assert len(chunks) > 1
+    assert all(parse_chunk_with_stat(chunk)[1] is None for chunk in chunks)
+    folder, status = parse_chunk_with_stat(Chunk(tmp_path, None, 0, None))
+    assert folder.failure is not None and folder.failure.kind is FailureKind.UNREADABLE
+    assert status is not None  # a folder cannot be read, but it has a size and a time
+    gone, status = parse_chunk_with_stat(Chunk(tmp_path / "gone.eml", None, 0, None))
+    assert gone.failure is not None and status is None

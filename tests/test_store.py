@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import emlkit
-from emlkit.index.store import Store
+from emlkit.index.store import FileFacts, Store
 
 PLAIN = (
     b"From: =?utf-8?B?0JDQvdC90LAg0JXQs9C+0YDQvtCy0LA=?= <a.egorova@zar.test>\n"
@@ -146,3 +146,36 @@ def test_a_file_is_marked_finished_with_its_batch_of_rows(tmp_path: Path) -> Non
         failed = store.upsert_file("/e/b.eml", 1, 1, None, None)
         store.finish_file(failed, 0, ("empty", "the file is empty"))  # outside bulk: at once
         assert status(store, failed)[:2] == ("failed", 0)
+
+
+def test_a_runs_files_to_parse_get_their_rows_at_once_and_facts_at_the_end(
+    tmp_path: Path,
+) -> None:
+    with Store(tmp_path / "i.db") as store, store.atomic():
+        known = store.upsert_file("/e/known.eml", 5, 5, "55", None)
+        store.finish_file(known, 1)
+        assert store.record_walk(["/e/new.eml", "/e/known.eml", "/e/same.eml"]) == 3
+        store.mark_todo([1, 2])  # new.eml and known.eml; same.eml is unchanged
+        store.open_todo_files()
+        todo = store.todo(0, 10)
+        assert [(n, path) for n, path, _ in todo] == [(1, "/e/new.eml"), (2, "/e/known.eml")]
+        new_id, known_id = todo[0][2], todo[1][2]
+        assert known_id == known
+        states = {path: store.file_state(path) for path in ("/e/new.eml", "/e/known.eml")}
+        assert {path: state.status for path, state in states.items() if state} == {
+            "/e/new.eml": "pending",
+            "/e/known.eml": "pending",
+        }
+        assert store.file_state("/e/same.eml") is None  # not to parse: no row made for it
+        with store.bulk():
+            store.finish_file(new_id, 2, facts=FileFacts(10, 20, "ab", 7))
+            store.finish_file(
+                known_id, 0, ("empty", "the file is empty"), FileFacts(0, 9, None, None)
+            )
+        rows = store.db.execute(
+            "SELECT path, size, mtime_ns, sha256, annex, status, messages FROM files ORDER BY id"
+        )
+        assert [tuple(row) for row in rows] == [
+            ("/e/known.eml", 0, 9, None, None, "failed", 0),
+            ("/e/new.eml", 10, 20, "ab", 7, "indexed", 2),
+        ]

@@ -23,13 +23,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TypeVar
 
-from emlkit.errors import InputError, StoreLockedError, UsageError
+from emlkit.errors import InputError, StoreError, StoreLockedError, UsageError
 from emlkit.index.annexes import annex_from_path
 from emlkit.index.derived import before_run, refresh_derived
 from emlkit.index.rows import MessageRows, message_rows, search_columns
-from emlkit.index.store import FileState, Store
+from emlkit.index.store import FileFacts, FileState, Store
 from emlkit.parse.files import iter_mail_paths
-from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk
+from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk_with_stat
 from emlkit.policy import Policy, default
 
 _COMMIT_SECONDS = 1.0
@@ -155,6 +155,7 @@ class _Run:
         self.started = time.monotonic()
         self.last_commit = self.started
         self.pending = 0
+        self.file_ids: dict[str, int] = {}  # of the files handed to the workers, by path
         self.annex_of = annex_of
         self.finish = finish
 
@@ -200,6 +201,7 @@ class _Run:
         for page in _pages(self.store.walked):
             todo = [n for n, path, state in page if self._needs_parsing(path, state)]
             self.store.mark_todo(todo)
+        self.store.open_todo_files()
 
     def _needs_parsing(self, path: str, state: FileState | None) -> bool:
         if state is None or state.status not in ("indexed", "failed"):
@@ -220,9 +222,13 @@ class _Run:
         return False
 
     def _todo_paths(self) -> Iterator[Path]:
-        """The walked files to parse, in walk order, read from the store a page at a time."""
+        """The walked files to parse, in walk order, read from the store a page at a time
+        (their file ids kept for :meth:`_open_file`)."""
         for page in _pages(self.store.todo):
-            yield from (Path(path) for _, path in page)
+            for _, path, file_id in page:
+                file = Path(path)
+                self.file_ids[str(file)] = file_id
+                yield file
 
     def _parse_and_store(self) -> None:
         total = self.summary.files_seen
@@ -247,21 +253,32 @@ class _Run:
 
     def _open_file(self, chunk: Chunk, first: Parsed) -> _OpenFile:
         path = chunk.path
-        absolute = str(path.absolute())
+        absolute = str(path)  # the walk's paths are absolute
         size: int | None = None
         mtime: int | None = None
         sha: str | None = None
         try:
-            stat = path.stat()
-            size, mtime = stat.st_size, stat.st_mtime_ns
+            if chunk.index is None and first.file_status is not None:
+                size, mtime = first.file_status  # the worker read the whole file
+            else:
+                stat = path.stat()
+                size, mtime = stat.st_size, stat.st_mtime_ns
             whole_file = chunk.index is None and first.size == size
             sha = first.sha256 if whole_file else _sha256_file(path)
         except OSError:
             pass  # parse_chunk records why the file cannot be read
         annex = self._annex(absolute)
-        file_id = self.store.upsert_file(absolute, size, mtime, sha, annex)
+        file_id = self.file_ids.pop(absolute, None)
+        if file_id is None:  # a path walked twice (overlapping roots), its id given already
+            file_id = self._file_id(absolute)
         self.summary.messages_removed += self.store.forget_file_messages(file_id)
-        return _OpenFile(path, file_id, annex)
+        return _OpenFile(path, file_id, FileFacts(size, mtime, sha, annex))
+
+    def _file_id(self, path: str) -> int:
+        state = self.store.file_state(path)
+        if state is None:  # open_todo_files gave every path to parse a row: a broken store
+            raise StoreError(f"{path}: the file's row is gone from the index mid-run")
+        return state.id
 
     def _annex(self, path: str) -> int | None:
         ruled = self.annex_of(path) if self.annex_of is not None else None
@@ -273,7 +290,7 @@ class _Run:
             self.summary.failed.append(FailedInput(str(chunk.path), chunk.index, kind, reason))
             current.failure = (kind, reason)
             return
-        stored = self.store.add_rows(parsed.rows, current.file_id, current.annex)
+        stored = self.store.add_rows(parsed.rows, current.file_id, current.facts.annex)
         current.messages += 1
         self.pending += 1
         if not stored.new:
@@ -285,7 +302,7 @@ class _Run:
 
     def _close_file(self, current: _OpenFile) -> None:
         failed = current.failure if current.messages == 0 else None
-        self.store.finish_file(current.file_id, current.messages, failed)
+        self.store.finish_file(current.file_id, current.messages, failed, current.facts)
         if failed:
             self.summary.files_failed += 1
         else:
@@ -311,7 +328,7 @@ class _Run:
 class _OpenFile:
     path: Path
     file_id: int
-    annex: int | None
+    facts: FileFacts
     messages: int = 0
     failure: tuple[str, str] | None = None
 
@@ -336,17 +353,20 @@ class Parsed(NamedTuple):
     rows: MessageRows | None
     failure: tuple[str, str] | None
     """(kind, reason) when the chunk gave no message."""
+    file_status: tuple[int, int] | None = None
+    """The file's size and mtime (ns) as the worker read it, when the chunk is the file."""
 
 
 def parse_for_index(chunk: Chunk, policy: Policy) -> Parsed:
     """A worker's share: a chunk parsed, analysed for search and turned into rows."""
-    message = parse_chunk(chunk, policy)
+    message, status = parse_chunk_with_stat(chunk, policy)
     source = message.source
+    file_status = None if status is None else (status.st_size, status.st_mtime_ns)
     if message.failure is not None:
         failure = (message.failure.kind.value, message.failure.reason)
-        return Parsed(source.sha256, source.size, None, failure)
+        return Parsed(source.sha256, source.size, None, failure, file_status)
     rows = message_rows(message, search_columns(message))
-    return Parsed(source.sha256, source.size, rows, None)
+    return Parsed(source.sha256, source.size, rows, None, file_status)
 
 
 def parse_batch(chunks: list[Chunk], policy: Policy) -> list[Parsed]:

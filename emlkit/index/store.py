@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from emlkit.errors import StoreError
 from emlkit.index.rethread import INPUT_COLUMNS, rethread, thread_input
@@ -75,6 +75,15 @@ class FileState:
     status: str
     failure_kind: str | None
     failure: str | None
+
+
+class FileFacts(NamedTuple):
+    """What a run learnt of a file it read (None where the file could not be read)."""
+
+    size: int | None
+    mtime_ns: int | None
+    sha256: str | None
+    annex: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +175,8 @@ class Store:
         sha256: str | None,
         annex: int | None,
     ) -> int:
-        """Create or refresh the row of a file about to be (re)indexed; return its id."""
+        """Create or refresh the row of one file about to be (re)indexed; return its id. (An
+        index run gives all its files their rows at once: :meth:`open_todo_files`.)"""
         stamp = now()
         row = self.db.execute(
             "INSERT INTO files (path, size, mtime_ns, sha256, status, annex, first_seen,"
@@ -180,14 +190,21 @@ class Store:
         return int(row[0])
 
     def finish_file(
-        self, file_id: int, messages: int, failure: tuple[str, str] | None = None
+        self,
+        file_id: int,
+        messages: int,
+        failure: tuple[str, str] | None = None,
+        facts: FileFacts | None = None,
     ) -> None:
-        """Mark a file indexed (or failed, with its failure kind and reason).
+        """Mark a file indexed (or failed, with its failure kind and reason), and record what
+        the run learnt of it (``facts``: size, mtime, SHA-256, annex) when given.
 
         Inside :meth:`bulk`, written with the rows held back, in the same transaction.
         """
         status = "failed" if failure else "indexed"
         kind, reason = failure if failure else (None, None)
+        if facts is not None:
+            self._pending["file_facts"].append((*facts, file_id))
         self._pending["file_status"].append((status, kind, reason, messages, file_id))
         if not self._bulk:
             self.flush()
@@ -263,14 +280,27 @@ class Store:
         """How many walked paths need a parse."""
         return int(self.db.execute("SELECT count(*) FROM temp.walk_todo").fetchone()[0])
 
-    def todo(self, after: int, limit: int) -> list[tuple[int, str]]:
-        """Up to ``limit`` (place, path) of walked paths to parse, after place ``after``."""
+    def open_todo_files(self) -> None:
+        """Give every walked path to parse (:meth:`mark_todo`) its file row, new ones in walk
+        order, and mark them pending: one statement for the run, not one a file."""
+        stamp = now()
+        self.db.execute(
+            "INSERT INTO files (path, status, first_seen, last_seen)"
+            " SELECT w.path, 'pending', ?, ? FROM temp.walk_todo t JOIN temp.walk w ON w.n = t.n"
+            " WHERE true ORDER BY t.n"
+            " ON CONFLICT(path) DO UPDATE SET status = 'pending', last_seen = excluded.last_seen",
+            (stamp, stamp),
+        )
+
+    def todo(self, after: int, limit: int) -> list[tuple[int, str, int]]:
+        """Up to ``limit`` (place, path, file id) of walked paths to parse, after place
+        ``after``: those :meth:`open_todo_files` gave a row."""
         rows = self.db.execute(
-            "SELECT w.n, w.path FROM temp.walk_todo t JOIN temp.walk w ON w.n = t.n"
-            " WHERE t.n > ? ORDER BY t.n LIMIT ?",
+            "SELECT w.n, w.path, f.id FROM temp.walk_todo t JOIN temp.walk w ON w.n = t.n"
+            " JOIN files f ON f.path = w.path WHERE t.n > ? ORDER BY t.n LIMIT ?",
             (after, limit),
         )
-        return [(row[0], row[1]) for row in rows]
+        return [(row[0], row[1], row[2]) for row in rows]
 
     def end_walk(self) -> None:
         """Forget the walk (the temporary tables of :meth:`record_walk`)."""
@@ -546,6 +576,7 @@ _WRITES = {
     "messages_fts": "INSERT INTO messages_fts (rowid, stems, keys) VALUES (?, ?, ?)",
     "message_files": "INSERT OR IGNORE INTO message_files"
     ' (message_id, file_id, mbox_index, "offset") VALUES (?, ?, ?, ?)',
+    "file_facts": "UPDATE files SET size = ?, mtime_ns = ?, sha256 = ?, annex = ? WHERE id = ?",
     "file_status": "UPDATE files SET status = ?, failure_kind = ?, failure = ?, messages = ?,"
     f" indexed_at = {_SQL_NOW} WHERE id = ?",
 }

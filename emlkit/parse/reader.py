@@ -73,14 +73,48 @@ def _head(file: Path) -> bytes:
 
 def parse_chunk(chunk: Chunk, policy: Policy = default) -> Message:
     """The record of one chunk (reading the file when the chunk is the whole file)."""
-    if chunk.data is None:
-        try:
-            data = chunk.path.read_bytes()
-        except OSError as error:
-            return unreadable(chunk.path, error)
-        return parse_bytes(data, make_source(data, chunk.path), policy)
-    source = make_source(chunk.data, chunk.path, chunk.index, chunk.offset)
-    return parse_bytes(chunk.data, source, policy)
+    return parse_chunk_with_stat(chunk, policy)[0]
+
+
+def parse_chunk_with_stat(
+    chunk: Chunk, policy: Policy = default
+) -> tuple[Message, os.stat_result | None]:
+    """:func:`parse_chunk`, and the status of the file as it was read when the chunk is the
+    whole file (None for a chunk of an mbox, or a file that cannot be found)."""
+    if chunk.data is not None:
+        source = make_source(chunk.data, chunk.path, chunk.index, chunk.offset)
+        return parse_bytes(chunk.data, source, policy), None
+    try:
+        data, status = read_with_stat(chunk.path)
+    except OSError as error:
+        return unreadable(chunk.path, error), _stat_or_none(chunk.path)
+    return parse_bytes(data, make_source(data, chunk.path), policy), status
+
+
+def read_with_stat(path: PathArg) -> tuple[bytes, os.stat_result]:
+    """A whole file's bytes, and its status taken on the open file.
+
+    Unbuffered system calls: a third of the cost of ``Path.read_bytes`` for the small files
+    of a maildir, which an index run reads by the thousand.
+
+    :raises OSError: the file cannot be opened or read.
+    """
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        status = os.fstat(descriptor)
+        data = os.read(descriptor, status.st_size + 1)
+        if len(data) != status.st_size:  # the file changed, or a short read: to the end
+            data += b"".join(iter(lambda: os.read(descriptor, 1 << 20), b""))
+        return data, status
+    finally:
+        os.close(descriptor)
+
+
+def _stat_or_none(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 def iter_file_messages(path: PathArg, policy: Policy = default) -> Iterator[Message]:
