@@ -12,7 +12,8 @@ from helpers import FIXTURES, make_message
 
 import emlkit
 from emlkit import EmlkitError, FailureKind, InputError, Message
-from emlkit.parse.files import is_separator, split_mbox
+from emlkit.parse import reader
+from emlkit.parse.files import is_separator, mbox_by_name, split_mbox
 from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk_with_stat, read_with_stat
 from emlkit.parse.sniff import BOM
 
@@ -331,3 +332,35 @@ def test_parse_chunk_with_stat_has_a_status_only_for_a_whole_file(tmp_path: Path
     assert status is not None  # a folder cannot be read, but it has a size and a time
     gone, status = parse_chunk_with_stat(Chunk(tmp_path / "gone.eml", None, 0, None))
     assert gone.failure is not None and status is None
+
+
+@pytest.mark.parametrize(
+    ("name", "decided"),
+    [
+        ("a.mbox", True),
+        ("A.MBX", True),
+        ("list.mbox.txt", True),
+        ("a.eml", False),
+        ("1546300800.M1P1.host:2,S", None),
+        ("notes", None),
+        ("a.txt", None),
+    ],
+)
+def test_whether_a_name_alone_tells_an_mbox(name: str, decided: bool | None) -> None:
+    assert mbox_by_name(Path(name)) is decided
+
+
+def test_a_file_named_as_one_message_is_not_opened_to_tell_an_mbox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_head(file: Path) -> bytes:
+        raise AssertionError(f"{file} opened to tell an mbox")
+
+    monkeypatch.setattr(reader, "_head", no_head)
+    path = tmp_path / "one.eml"
+    path.write_bytes(FROM_LINE + make_message())
+    assert list(iter_file_chunks(path)) == [Chunk(path, None, 0, None)]
+    unnamed = tmp_path / "unnamed"
+    unnamed.write_bytes(FROM_LINE + make_message())
+    with pytest.raises(AssertionError, match="opened to tell an mbox"):
+        list(iter_file_chunks(unnamed))

@@ -33,6 +33,11 @@ def _folder_annex(folder: str) -> int | None:
     return None
 
 
+_LATIN_WORDS = ("annex", "appendix", "exhibit", "anlage")
+
+
 def _annex_in(name: str) -> int | None:
+    if name.isascii() and not any(word in name.lower() for word in _LATIN_WORDS):
+        return None  # the search is slow, and most names name no annex
     match = _ANNEX.search(name)
     return int(match.group(1)) if match else None

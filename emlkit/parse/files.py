@@ -153,13 +153,20 @@ def is_mbox(path: Path, head: bytes) -> bool:
     ``git format-patch`` holds ``From`` lines that look like separators); otherwise when the
     file starts with a ``From `` line.
     """
+    by_name = mbox_by_name(path)
+    return by_name if by_name is not None else head.removeprefix(BOM).startswith(b"From ")
+
+
+def mbox_by_name(path: Path) -> bool | None:
+    """:func:`is_mbox` where the name alone decides it (an mbox or a one-message suffix),
+    None where the file's first bytes must tell."""
     name = path.name.lower()
     suffix = _suffix(name)
     if suffix in MBOX_SUFFIXES or name.endswith(".mbox.txt"):
         return True
     if suffix in MESSAGE_SUFFIXES:
         return False
-    return head.removeprefix(BOM).startswith(b"From ")
+    return None
 
 
 def _without_final_blank(lines: list[bytes]) -> bytes:

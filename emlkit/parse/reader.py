@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from emlkit.errors import InputError
-from emlkit.parse.files import MBOX_SUFFIXES, is_mbox, iter_mail_files, split_mbox
+from emlkit.parse.files import (
+    MBOX_SUFFIXES,
+    is_mbox,
+    iter_mail_files,
+    mbox_by_name,
+    split_mbox,
+)
 from emlkit.parse.message import make_source, parse_bytes, synthetic_id
 from emlkit.policy import Policy, default
 from emlkit.records import Failure, FailureKind, Message
@@ -47,8 +53,9 @@ def iter_file_chunks(path: PathArg) -> Iterator[Chunk]:
 
     :raises OSError: the file cannot be read.
     """
-    file = Path(path)
-    if not is_mbox(file, _head(file)):
+    file = path if isinstance(path, Path) else Path(path)
+    by_name = mbox_by_name(file)
+    if not (by_name if by_name is not None else is_mbox(file, _head(file))):
         yield Chunk(file, None, 0, None)
         return
     with file.open("rb") as handle:
