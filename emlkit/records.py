@@ -83,6 +83,9 @@ class FailureKind(StrEnum):
     BINARY = "binary"
     NOT_A_MESSAGE = "not-a-message"
     UNREADABLE = "unreadable"
+    PARSER_ERROR = "parser-error"
+    """The parser failed on this input (a bug, or a form no library foresaw): the reason
+    names the error, and the rest of a run goes on."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import email
 import hashlib
 import quopri
 import urllib.parse
 from datetime import UTC, datetime
+from email.policy import compat32
 
 import pytest
 from fixtures import make_fixtures as fx
@@ -19,9 +21,12 @@ from helpers import (
     mime_part,
     multipart_body,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import emlkit
 from emlkit import DefectKind, Message, ParentLink, Policy
+from emlkit.parse.mime import _is_body_text
 
 TEXT_PART = mime_part([("Content-Type", "text/plain; charset=utf-8")], "Верхний текст.\n".encode())
 
@@ -482,3 +487,78 @@ def test_text_part_holding_a_zip_is_an_attachment_with_a_defect() -> None:
         ("synthetic-id", "Message-ID"),
         ("binary-text", "2"),
     ]
+
+
+_PARAMETERS = [
+    "; charset=utf-8",
+    '; name="a.txt"',
+    "; NAME=a.txt",
+    "; name*=utf-8''%D0%B0.txt",
+    "; name*0=a; name*1=.txt",
+    "; filename=a.txt",
+    "; xname=1",
+    ";",
+]
+_DISPOSITIONS = [None, "inline", "attachment", 'inline; filename="b.txt"', "ATTACHMENT"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["text/plain", "text/html", "TEXT/PLAIN"]),
+    st.lists(st.sampled_from(_PARAMETERS), max_size=3),
+    st.sampled_from(_DISPOSITIONS),
+)
+def test_the_body_text_test_agrees_with_the_stdlib(
+    content_type: str, parameters: list[str], disposition: str | None
+) -> None:
+    headers = f"Content-Type: {content_type}{''.join(parameters)}\n"
+    if disposition is not None:
+        headers += f"Content-Disposition: {disposition}\n"
+    part = email.message_from_string(headers + "\nbody\n", policy=compat32)
+    try:
+        filename = part.get_filename()
+    except TypeError:  # the stdlib fails on "name*" with "name*0": read as no file name
+        filename = None
+    stdlib = part.get_content_disposition() != "attachment" and not filename
+    assert _is_body_text(part, part.get_content_type(), "1") is stdlib
+
+
+# RFC 2231 parameters written both whole ("name*") and in sections ("name*0"): the stdlib
+# raises TypeError wherever it reads the parameters of such a header.
+MIXED_NAME = b"name*=utf-8''%D0%B0.txt; name*0=a; name*1=.txt"
+
+
+def test_a_text_part_whose_parameters_the_stdlib_cannot_read_is_still_read() -> None:
+    data = b"From: a@example.org\nContent-Type: text/plain; " + MIXED_NAME + b"\n\nbody\n"
+    message = emlkit.parse_bytes(data)
+    assert message.failure is None
+    assert message.text == "body\n"
+    assert any(
+        d.kind is DefectKind.STDLIB and "parameters the stdlib cannot read" in d.detail
+        for d in message.defects
+    )
+
+
+def test_an_unreadable_charset_parameter_leaves_the_charset_to_detection() -> None:
+    data = (
+        b"From: a@example.org\nContent-Type: text/plain; charset*=utf-8''x; charset*0=a\n\n"
+        + "Протокол подписан.\n".encode("koi8-r")
+    )
+    message = emlkit.parse_bytes(data)
+    assert message.failure is None
+    assert message.text == "Протокол подписан.\n"
+    assert message.charsets[0].declared is None
+
+
+def test_an_attachment_whose_file_name_the_stdlib_cannot_read() -> None:
+    data = (
+        b"From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n"
+        b"Content-Type: text/plain\n\nsee\n--b\nContent-Type: application/pdf\n"
+        b"Content-Disposition: attachment; filename*=utf-8''x.pdf; filename*0=y.pdf\n"
+        b"Content-Transfer-Encoding: base64\n\nJVBERi0=\n--b--\n"
+    )
+    message = emlkit.parse_bytes(data)
+    assert message.failure is None
+    [attachment] = message.attachments
+    assert (attachment.filename, attachment.size, attachment.part) == (None, 5, "2")
+    assert any(d.kind is DefectKind.STDLIB and d.where == "2" for d in message.defects)

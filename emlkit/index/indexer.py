@@ -365,7 +365,11 @@ def parse_for_index(chunk: Chunk, policy: Policy) -> Parsed:
     if message.failure is not None:
         failure = (message.failure.kind.value, message.failure.reason)
         return Parsed(source.sha256, source.size, None, failure, file_status)
-    rows = message_rows(message, search_columns(message))
+    try:
+        rows = message_rows(message, search_columns(message))
+    except Exception as error:  # a bug on one message must not end a run over a million
+        reason = f"the record could not be turned into rows: {type(error).__name__}: {error}"
+        return Parsed(source.sha256, source.size, None, ("parser-error", reason), file_status)
     return Parsed(source.sha256, source.size, rows, None, file_status)
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.generator import BytesGenerator
 from email.message import Message as StdlibMessage
 from email.policy import compat32
 from io import BytesIO
+from typing import TypeVar
 
 from emlkit.parse.charsets import decode_text
 from emlkit.parse.headers import (
@@ -135,8 +137,8 @@ def _leaf(
 ) -> None:
     _check_transfer_encoding(part, path, body)
     payload = _payload(part)
-    if _is_body_text(part, content_type):
-        charset = part.get_content_charset()
+    if _is_body_text(part, content_type, path, body):
+        charset = _guarded(part.get_content_charset, None, path, body)
         if not _binary_in_text(charset, payload):
             _add_text(content_type, charset, path, payload, body, policy, plain_sibling)
             return
@@ -174,23 +176,50 @@ def _binary_in_text(charset: str | None, payload: bytes) -> bool:
     return not wide and looks_binary(payload)
 
 
-def _is_body_text(part: StdlibMessage, content_type: str) -> bool:
+def _is_body_text(
+    part: StdlibMessage, content_type: str, path: str, body: Body | None = None
+) -> bool:
     if content_type not in ("text/plain", "text/html"):
         return False
-    return part.get_content_disposition() != "attachment" and not part.get_filename()
+    if part.get("content-disposition") is None and "name" not in _lowered(part, "content-type"):
+        return True  # no disposition, and no name parameter: get_filename() would be None
+    if part.get_content_disposition() == "attachment":
+        return False
+    return not _guarded(part.get_filename, None, path, body)
+
+
+_T = TypeVar("_T")
+
+
+def _guarded(read: Callable[[], _T], fallback: _T, path: str, body: Body | None) -> _T:
+    """A stdlib call that parses a part's header parameters, or ``fallback`` and a defect
+    where the stdlib fails on them (it raises on RFC 2231 parameters such as ``name*`` and
+    ``name*0`` given together)."""
+    try:
+        return read()
+    except (TypeError, ValueError, LookupError) as error:
+        if body is not None:
+            detail = f"header parameters the stdlib cannot read ({type(error).__name__})"
+            body.defects.append(Defect(DefectKind.STDLIB, path, detail))
+        return fallback
+
+
+def _lowered(part: StdlibMessage, header: str) -> str:
+    value = part.get(header)
+    return "" if value is None else str(value).lower()
 
 
 def _contains_plain(part: StdlibMessage) -> bool:
     content_type = part.get_content_type()
     if content_type == "text/plain":
-        return _is_body_text(part, content_type)
+        return _is_body_text(part, content_type, "")
     if not content_type.startswith("multipart/") or not part.is_multipart():
         return False
     children = part.get_payload()
     return isinstance(children, list) and any(
         isinstance(c, StdlibMessage)
         and c.get_content_type() == "text/plain"
-        and _is_body_text(c, "text/plain")
+        and _is_body_text(c, "text/plain", "")
         for c in children
     )
 
@@ -235,7 +264,7 @@ def _attachment(
 
 
 def _filename(part: StdlibMessage, path: str, body: Body) -> str | None:
-    name = part.get_filename()
+    name = _guarded(part.get_filename, None, path, body)
     if not name:
         return None
     if "\ufffd" in name:  # the stdlib replaced raw 8-bit bytes: read them from the header
@@ -273,7 +302,7 @@ def _payload(part: StdlibMessage) -> bytes:
         payload = None
     if isinstance(payload, bytes):
         return payload
-    raw = part.get_payload()
+    raw = _guarded(part.get_payload, None, "", None)
     return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
 
 
