@@ -146,20 +146,11 @@ def split_mbox(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
         yield start, _without_final_blank(current)
 
 
-def is_mbox(path: Path, head: bytes) -> bool:
-    """Whether a file may hold several messages and must be split.
-
-    True for an mbox suffix; never for a one-message suffix such as ``.eml`` (an attached
-    ``git format-patch`` holds ``From`` lines that look like separators); otherwise when the
-    file starts with a ``From `` line.
-    """
-    by_name = mbox_by_name(path)
-    return by_name if by_name is not None else head.removeprefix(BOM).startswith(b"From ")
-
-
 def mbox_by_name(path: Path) -> bool | None:
-    """:func:`is_mbox` where the name alone decides it (an mbox or a one-message suffix),
-    None where the file's first bytes must tell."""
+    """Whether a file may hold several messages and must be split, where its name decides:
+    True for an mbox suffix; False for a one-message suffix such as ``.eml`` (an attached
+    ``git format-patch`` holds ``From`` lines that look like separators); None otherwise,
+    when the file is an mbox if it starts with a ``From `` line (:func:`starts_like_mbox`)."""
     name = path.name.lower()
     suffix = _suffix(name)
     if suffix in MBOX_SUFFIXES or name.endswith(".mbox.txt"):
@@ -167,6 +158,11 @@ def mbox_by_name(path: Path) -> bool | None:
     if suffix in MESSAGE_SUFFIXES:
         return False
     return None
+
+
+def starts_like_mbox(head: bytes) -> bool:
+    """Whether a file's first bytes are an mbox ``From `` line (after a byte order mark)."""
+    return head.removeprefix(BOM).startswith(b"From ")
 
 
 def _without_final_blank(lines: list[bytes]) -> bytes:

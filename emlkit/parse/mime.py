@@ -177,7 +177,7 @@ def _binary_in_text(charset: str | None, payload: bytes) -> bool:
 
 
 def _is_body_text(
-    part: StdlibMessage, content_type: str, path: str, body: Body | None = None
+    part: StdlibMessage, content_type: str, path: str = "", body: Body | None = None
 ) -> bool:
     if content_type not in ("text/plain", "text/html"):
         return False
@@ -212,14 +212,14 @@ def _lowered(part: StdlibMessage, header: str) -> str:
 def _contains_plain(part: StdlibMessage) -> bool:
     content_type = part.get_content_type()
     if content_type == "text/plain":
-        return _is_body_text(part, content_type, "")
+        return _is_body_text(part, content_type)
     if not content_type.startswith("multipart/") or not part.is_multipart():
         return False
     children = part.get_payload()
     return isinstance(children, list) and any(
         isinstance(c, StdlibMessage)
         and c.get_content_type() == "text/plain"
-        and _is_body_text(c, "text/plain", "")
+        and _is_body_text(c, "text/plain")
         for c in children
     )
 
