@@ -256,3 +256,65 @@ def test_parsing_is_deterministic(data: bytes) -> None:
     first, second = emlkit.parse_bytes(data), emlkit.parse_bytes(data)
     assert first == second
     assert first.as_dict() == second.as_dict()
+
+
+# --- generated MIME trees: hostile parameters, encodings and nesting ----------------------
+
+_TYPES = [
+    "text/plain",
+    "text/html",
+    "text",
+    "multipart/mixed",
+    "multipart/alternative",
+    "multipart/digest",
+    "message/rfc822",
+    "message/delivery-status",
+    "application/octet-stream",
+]
+_PARAMETER = st.builds(
+    "; {}{}={}".format,
+    st.sampled_from(["name", "filename", "charset", "boundary", "format", "x"]),
+    st.sampled_from(["", "*", "*0", "*0*", "*1", "*1*", "*a"]),
+    st.sampled_from(
+        ["a", "utf-8''%D0%B0", "koi8-r'ru'%F0", "''", '"q\\"x"', "=?utf-8?B?0JA=?=", "%"]
+    ),
+)
+_HEADER = st.tuples(
+    st.sampled_from(_TYPES),
+    st.lists(_PARAMETER, max_size=4).map("".join),
+    st.one_of(st.none(), st.sampled_from(["attachment", "inline", "bogus"])),
+    st.lists(_PARAMETER, max_size=2).map("".join),
+    st.one_of(st.none(), st.sampled_from(["7bit", "8bit", "base64", "quoted-printable", "x-uue"])),
+)
+_LEAF_BODIES = ["hello\n", "0JDQkQ==\n", "=D0=90=\n", "begin 644 x\n#86)C\n`\nend\n", "=\n"]
+
+
+def _mime_tree(depth: int) -> st.SearchStrategy[str]:
+    def part(header: tuple[str, str, str | None, str, str | None], children: list[str]) -> str:
+        content_type, parameters, disposition, disposition_parameters, encoding = header
+        lines = [f"Content-Type: {content_type}{parameters}"]
+        if disposition is not None:
+            lines.append(f"Content-Disposition: {disposition}{disposition_parameters}")
+        if encoding is not None:
+            lines.append(f"Content-Transfer-Encoding: {encoding}")
+        if content_type.startswith("multipart/"):
+            lines[0] = f"Content-Type: {content_type}; boundary=b{depth}{parameters}"
+            body = "".join(f"--b{depth}\n{child}\n" for child in children) + f"--b{depth}--\n"
+        elif content_type == "message/rfc822" and children:
+            body = f"From: x@example.org\nSubject: forwarded\n{children[0]}"
+        else:
+            body = children[0] if children else "hello\n"
+        return "\n".join(lines) + "\n\n" + body
+
+    inner = st.sampled_from(_LEAF_BODIES).map(lambda body: [body])
+    if depth < 3:
+        inner = st.one_of(inner, st.lists(st.deferred(lambda: _mime_tree(depth + 1)), max_size=3))
+    return st.builds(part, _HEADER, inner)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_mime_tree(0))
+def test_generated_mime_trees_give_sound_records_and_never_a_parser_error(tree: str) -> None:
+    data = ("From: a@example.org\nSubject: s\n" + tree).encode()
+    message = parse_and_check(data)
+    assert message.failure is None
