@@ -400,3 +400,24 @@ def test_a_file_walked_twice_by_overlapping_roots_is_one_file(tmp_path: Path, jo
     assert all(status == "indexed" and count == 1 and size for _, status, count, size in files)
     again = index_paths([inner, root], db, jobs=jobs)
     assert (again.files_unchanged, again.files_indexed) == (42, 0)
+
+
+def test_a_message_that_cannot_be_turned_into_rows_fails_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from emlkit.index import indexer
+    from emlkit.index.rows import MessageRows, SearchColumns
+
+    real = indexer.message_rows
+
+    def rows_or_bug(message: emlkit.Message, columns: SearchColumns | None) -> MessageRows:
+        if message.subject == "Письмо 2":
+            raise ValueError("a bug")
+        return real(message, columns)
+
+    monkeypatch.setattr(indexer, "message_rows", rows_or_bug)
+    summary = index_paths([corpus(tmp_path)], tmp_path / "index.db", jobs=1)
+    assert (summary.files_indexed, summary.files_failed, summary.messages_indexed) == (4, 1, 4)
+    [failed] = summary.failed
+    assert failed.path.endswith("002.eml") and failed.kind == "parser-error"
+    assert failed.reason == "the record could not be turned into rows: ValueError: a bug"
