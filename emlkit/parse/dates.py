@@ -132,7 +132,7 @@ def canonical_date(text: str) -> datetime | None:
     )
 
 
-@cache  # a corpus has a few dozen offsets; a timezone for each date costs a tenth of the parse
+@cache  # a corpus has a few dozen offsets: one timezone object each, not one per date
 def _zone(offset: int) -> timezone:
     return timezone(timedelta(seconds=offset))
 
