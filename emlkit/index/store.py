@@ -203,9 +203,10 @@ class Store:
         """
         status = "failed" if failure else "indexed"
         kind, reason = failure if failure else (None, None)
-        if facts is not None:
-            self._pending["file_facts"].append((*facts, file_id))
-        self._pending["file_status"].append((status, kind, reason, messages, file_id))
+        if facts is None:
+            self._pending["file_status"].append((status, kind, reason, messages, file_id))
+        else:  # one statement for both, not two updates of the row
+            self._pending["file_done"].append((*facts, status, kind, reason, messages, file_id))
         if not self._bulk:
             self.flush()
 
@@ -576,7 +577,8 @@ _WRITES = {
     "messages_fts": "INSERT INTO messages_fts (rowid, stems, keys) VALUES (?, ?, ?)",
     "message_files": "INSERT OR IGNORE INTO message_files"
     ' (message_id, file_id, mbox_index, "offset") VALUES (?, ?, ?, ?)',
-    "file_facts": "UPDATE files SET size = ?, mtime_ns = ?, sha256 = ?, annex = ? WHERE id = ?",
+    "file_done": "UPDATE files SET size = ?, mtime_ns = ?, sha256 = ?, annex = ?, status = ?,"
+    f" failure_kind = ?, failure = ?, messages = ?, indexed_at = {_SQL_NOW} WHERE id = ?",
     "file_status": "UPDATE files SET status = ?, failure_kind = ?, failure = ?, messages = ?,"
     f" indexed_at = {_SQL_NOW} WHERE id = ?",
 }

@@ -136,7 +136,7 @@ def _leaf(
     plain_sibling: bool,
 ) -> None:
     _check_transfer_encoding(part, path, body)
-    payload = _payload(part)
+    payload = _payload(part, path, body)
     if _is_body_text(part, content_type, path, body):
         charset = _guarded(part.get_content_charset, None, path, body)
         if not _binary_in_text(charset, payload):
@@ -295,14 +295,14 @@ def _raw_parameter(part: StdlibMessage, header: str, parameter: str) -> str | No
     return None
 
 
-def _payload(part: StdlibMessage) -> bytes:
+def _payload(part: StdlibMessage, path: str, body: Body) -> bytes:
     try:
         payload = part.get_payload(decode=True)
     except Exception:
         payload = None
     if isinstance(payload, bytes):
         return payload
-    raw = _guarded(part.get_payload, None, "", None)
+    raw = _guarded(part.get_payload, None, path, body)
     return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
 
 
