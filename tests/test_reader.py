@@ -341,7 +341,11 @@ def test_parse_chunk_with_stat_has_a_status_only_for_a_whole_file(tmp_path: Path
         ("A.MBX", True),
         ("list.mbox.txt", True),
         ("a.eml", False),
+        ("cur/1546300800.M1P1.host:2,S", False),
+        ("new/1546300800.M1P1.host:2,", False),
         ("1546300800.M1P1.host:2,S", None),
+        ("archive/1546300800.M1P1.host:2,S", None),
+        ("cur/1546300800.M1P1.host", None),
         ("notes", None),
         ("a.txt", None),
     ],
@@ -360,6 +364,10 @@ def test_a_file_named_as_one_message_is_not_opened_to_tell_an_mbox(
     path = tmp_path / "one.eml"
     path.write_bytes(FROM_LINE + make_message())
     assert list(iter_file_chunks(path)) == [Chunk(path, None, 0, None)]
+    (tmp_path / "cur").mkdir()
+    maildir = tmp_path / "cur" / "1546300800.M1P1.host:2,S"  # one message a file, by name
+    maildir.write_bytes(FROM_LINE + make_message() + b"\n" + FROM_LINE + make_message())
+    assert list(iter_file_chunks(maildir)) == [Chunk(maildir, None, 0, None)]
     unnamed = tmp_path / "unnamed"
     unnamed.write_bytes(FROM_LINE + make_message())
     with pytest.raises(AssertionError, match="opened to tell an mbox"):

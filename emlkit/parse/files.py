@@ -37,12 +37,18 @@ def _is_candidate(path: str, name: str, folder: str) -> bool:
     suffix = _suffix(name)
     if suffix in MESSAGE_SUFFIXES or suffix in MBOX_SUFFIXES:
         return True
-    if ":2," in name and folder in _MAILDIR_FOLDERS:
-        return True  # a maildir message, by the maildir naming rules: no need to read it
+    if _is_maildir_message(name, folder):
+        return True  # by the maildir naming rules: no need to read it
     maildir = ":2," in name or folder in _MAILDIR_FOLDERS
     if suffix in MAYBE_SUFFIXES or maildir:
         return _looks_like_mail(path)
     return False
+
+
+def _is_maildir_message(name: str, folder: str) -> bool:
+    """Named like a maildir message (``…:2,FLAGS`` in ``cur/``, ``new/`` or ``tmp/``): one
+    message a file, by the maildir rules."""
+    return ":2," in name and folder in _MAILDIR_FOLDERS
 
 
 def iter_mail_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
@@ -149,13 +155,14 @@ def split_mbox(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
 def mbox_by_name(path: Path) -> bool | None:
     """Whether a file may hold several messages and must be split, where its name decides:
     True for an mbox suffix; False for a one-message suffix such as ``.eml`` (an attached
-    ``git format-patch`` holds ``From`` lines that look like separators); None otherwise,
-    when the file is an mbox if it starts with a ``From `` line (:func:`starts_like_mbox`)."""
+    ``git format-patch`` holds ``From`` lines that look like separators) and for a maildir
+    message's name; None otherwise, when the file is an mbox if it starts with a ``From ``
+    line (:func:`starts_like_mbox`)."""
     name = path.name.lower()
     suffix = _suffix(name)
     if suffix in MBOX_SUFFIXES or name.endswith(".mbox.txt"):
         return True
-    if suffix in MESSAGE_SUFFIXES:
+    if suffix in MESSAGE_SUFFIXES or _is_maildir_message(name, path.parent.name):
         return False
     return None
 
