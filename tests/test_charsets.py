@@ -8,13 +8,17 @@ transfer encoding.
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from fixtures import make_fixtures as fx
 from helpers import defects_of, fixture_bytes, kinds, text_message
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import emlkit
 from emlkit import CharsetMethod, DefectKind
+from emlkit.parse import charsets
 from emlkit.parse.charsets import (
     codec_name,
     decode_counting,
@@ -440,3 +444,18 @@ def test_a_wide_charset_with_an_odd_ascii_byte_is_counted_not_an_error() -> None
     text, replaced = decode_counting(payload, "utf-16-le")
     assert (text, replaced) == ("Протокол ÿ\ufffd", 1)
     assert decode_header_bytes(payload)[0].startswith("Протокол")
+
+
+_TEXT_ALPHABET = st.sampled_from(
+    list("aZbYяЯжЖёÏðèâ") + list(" \t\n\r\x0b\x0c\x1c\x1f\u00a0\u2003\u3000") + list("1_-.,'²½")
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_TEXT_ALPHABET, min_size=1, max_size=300))
+def test_the_words_counted_per_token_are_the_words_of_the_text(text: str) -> None:
+    past_the_limit = text * (20_000 // len(text) + 2)  # a word may be cut at 20,000
+    for whole in (text, past_the_limit):
+        words = re.findall(r"[^\W\d_]{2,}", whole[:20000])
+        expected = (len(words), sum(charsets._looks_natural(word) for word in words))
+        assert charsets._word_counts(whole) == expected

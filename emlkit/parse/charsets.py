@@ -23,6 +23,7 @@ _ENOUGH_WORDS = 20
 _NATURAL_SHARE = 0.97
 """Most undecodable bytes, as a share of all 8-bit bytes, for text to count as UTF-8."""
 _WORD_CACHE_SIZE = 16_384
+_WORDS_UNIT = 1 << 20  # more than the words of 20,000 characters: counts packed in one int
 _ACCENTED = re.compile(r"[\u00c0-\u024f]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -203,10 +204,8 @@ def plausibility(text: str) -> float:
     long words in capitals count as unnatural, short ones as acronyms. Correctly decoded
     prose scores near 1.
     """
-    words = _WORD.findall(text[:20000])
-    if not words:
-        return 1.0
-    return sum(map(_looks_natural, words)) / len(words)
+    words, natural = _word_counts(text)
+    return natural / words if words else 1.0
 
 
 def _clearly_natural(text: str) -> bool:
@@ -218,11 +217,29 @@ def _clearly_natural(text: str) -> bool:
     left to chardet; one whose words are all natural would keep its declared reading anyway,
     since another reading only wins when it reads *more* naturally (:func:`_better_reading`).
     """
-    words = _WORD.findall(text[:20000])
-    natural = sum(map(_looks_natural, words))
-    if natural == len(words):
+    words, natural = _word_counts(text)
+    if natural == words:
         return True
-    return len(words) >= _ENOUGH_WORDS and natural >= _NATURAL_SHARE * len(words)
+    return words >= _ENOUGH_WORDS and natural >= _NATURAL_SHARE * words
+
+
+def _word_counts(text: str) -> tuple[int, int]:
+    """How many words (runs of two letters or more) the first 20,000 characters of ``text``
+    hold, and how many of them look natural.
+
+    Counted per whitespace-separated token, each token's counts remembered: splitting at
+    whitespace is four times faster than the word pattern over the whole text, and no
+    whitespace character is a letter, so the tokens hold exactly the text's words.
+    """
+    total = sum(map(_token_counts, text[:20000].split()))
+    return total // _WORDS_UNIT, total % _WORDS_UNIT
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def _token_counts(token: str) -> int:
+    """A token's words times :data:`_WORDS_UNIT` plus its natural words: one sum counts both."""
+    words = _WORD.findall(token)
+    return len(words) * _WORDS_UNIT + sum(map(_looks_natural, words))
 
 
 @lru_cache(maxsize=_WORD_CACHE_SIZE)
