@@ -282,6 +282,30 @@ def test_fixture_nested_forwards() -> None:
     assert inner.text == fx.FORWARDED_TEXT
 
 
+@pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\x1c", "\x1d", "\x1e"])
+def test_forwarded_header_the_stdlib_refuses_to_refold_is_written_as_parsed(
+    separator: str,
+) -> None:
+    # str.splitlines breaks the value at these, and the stdlib's Header then sees a line
+    # "X-Injected: 1" inside it and raises: the whole message used to fail (parser-error).
+    inner = (
+        b"From: Inna Lebedeva <inna@example.org>\n"
+        + f"Subject: Smeta{separator}X-Injected: 1\n".encode("ascii")
+        + b"Message-ID: <inner-ff@example.org>\n\nThe estimate.\n"
+    )
+    outer = make_message([("Content-Type", "message/rfc822")], inner)
+    message = emlkit.parse_bytes(outer)
+    assert message.failure is None
+    [child] = message.children
+    assert child.message_id == "inner-ff@example.org"
+    assert child.subject == "Smeta X-Injected: 1"  # a control character shown as a space
+    assert child.text == "The estimate.\n"
+    [attachment] = message.attachments
+    assert attachment.sha256 == child.source.sha256 == hashlib.sha256(inner).hexdigest()
+    assert attachment.size == child.source.size == len(inner)
+    assert DefectKind.LIMIT_REACHED not in kinds(message)
+
+
 def test_forwarded_message_without_message_id_gets_its_own_synthetic_id() -> None:
     inner = make_message([("Message-ID", None)], b"No id here.\n")
     outer = make_message([("Content-Type", "message/rfc822")], inner)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import emlkit
 from emlkit import CharsetMethod, DefectKind, Message
+from emlkit.parse.sniff import sniff_failure
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -151,6 +152,22 @@ def test_random_header_values(fields: list[tuple[str, str]]) -> None:
         (name, value.encode("utf-8")) for name, value in fields
     ]
     parse_and_check(make_message(headers, b"Body.\n"))
+
+
+@FAST
+@given(st.lists(st.tuples(st.sampled_from(HEADER_NAMES), st.text(max_size=200)), max_size=12))
+@example(fields=[("Subject", "a\x0cX-Injected: 1")])  # a line break only to str.splitlines
+@example(fields=[("To", "b@example.org,\x1c\x1dCc: c@example.org")])
+def test_random_header_values_of_a_forwarded_message(fields: list[tuple[str, str]]) -> None:
+    headers: list[tuple[str, str | bytes | None]] = [
+        (name, value.encode("utf-8")) for name, value in fields
+    ]
+    inner = make_message(headers, b"Body.\n")
+    data = make_message([("Content-Type", "message/rfc822")], inner)
+    message = parse_and_check(data)
+    if sniff_failure(data) is None:  # not NUL bytes or a tenth control characters: mail
+        assert message.failure is None
+        assert len(message.children) == 1
 
 
 @FAST

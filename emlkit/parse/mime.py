@@ -11,9 +11,10 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.errors import HeaderParseError
 from email.generator import BytesGenerator
 from email.message import Message as StdlibMessage
-from email.policy import compat32
+from email.policy import Compat32, compat32
 from io import BytesIO
 from typing import TypeVar
 
@@ -35,6 +36,19 @@ _KNOWN_CTE = frozenset(
     {"7bit", "8bit", "binary", "quoted-printable", "base64", "x-uuencode", "uuencode", "uue"}
 )
 _REGENERATE = compat32.clone(max_line_length=0, linesep="\n")
+
+
+class _AsParsed(Compat32):
+    """``compat32`` writing each header as the parser read it: name, ``": "``, the value with
+    its own folding. :func:`serialize` falls back to it where the stdlib's refolding refuses
+    a value (changing the first way would change the hashes of indexed messages)."""
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        """The header's bytes, as read (surrogates back to their raw bytes)."""
+        return f"{name}: {value}{self.linesep}".encode("ascii", "surrogateescape")
+
+
+_AS_PARSED = _AsParsed(max_line_length=0, linesep="\n")
 
 
 @dataclass(slots=True)
@@ -238,14 +252,22 @@ def _forwarded(part: StdlibMessage, path: str, level: int, body: Body) -> None:
 def serialize(message: StdlibMessage) -> bytes | None:
     """The bytes of a parsed message, regenerated without refolding its headers.
 
-    None when the stdlib generator cannot write it (it recurses once per nesting level).
+    The stdlib's generator refuses a header value that its line splitting
+    (``str.splitlines``, which also breaks at a form feed, vertical tab or file separator)
+    turns into a line that looks like a header; such a message is written with its headers
+    as parsed instead. None when neither can write it (the generator recurses once per
+    nesting level).
     """
-    buffer = BytesIO()
-    try:
-        BytesGenerator(buffer, mangle_from_=False, policy=_REGENERATE).flatten(message)
-    except (RecursionError, UnicodeError, LookupError, TypeError, ValueError):
-        return None
-    return buffer.getvalue()
+    for policy in (_REGENERATE, _AS_PARSED):
+        buffer = BytesIO()
+        try:
+            BytesGenerator(buffer, mangle_from_=False, policy=policy).flatten(message)
+        except HeaderParseError:
+            continue
+        except (RecursionError, UnicodeError, LookupError, TypeError, ValueError):
+            return None
+        return buffer.getvalue()
+    return None
 
 
 def _attachment(
