@@ -28,7 +28,15 @@ from emlkit.errors import (
     StoreError,
     UsageError,
 )
-from emlkit.parse import iter_file_messages, iter_mail_files, iter_messages, parse_bytes, parse_file
+from emlkit.parse import (
+    iter_file_messages,
+    iter_mail_files,
+    iter_messages,
+    os_path,
+    parse_bytes,
+    parse_file,
+    path_text,
+)
 from emlkit.policy import Policy
 from emlkit.records import (
     Address,
@@ -151,6 +159,8 @@ __all__ = [
     "iter_mail_files",
     "iter_messages",
     "open",
+    "os_path",
     "parse_bytes",
     "parse_file",
+    "path_text",
 ]

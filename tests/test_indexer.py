@@ -135,6 +135,63 @@ def test_changed_file_is_reindexed_and_missing_file_is_kept(tmp_path: Path) -> N
     assert texts == [("Исправленный текст, длиннее.\n",)]
 
 
+def _bytes_named(folder: Path, name: bytes) -> Path:
+    """A path whose name is not UTF-8 (a cp1251 or cp866 name from an unzipped archive)."""
+    try:
+        path = Path(os.fsdecode(os.path.join(os.fsencode(folder), name)))
+        path.touch()
+    except (OSError, UnicodeError):  # macOS and Windows file systems refuse such names
+        pytest.skip("this file system keeps only Unicode file names")
+    return path
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_names_that_are_not_utf8_are_indexed_and_stored_as_escapes(
+    tmp_path: Path, jobs: int
+) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    eml = _bytes_named(root, b"caf\xe9.eml")  # Latin-1
+    eml.write_bytes(message(1))
+    mbox = _bytes_named(root, "Переписка.mbox".encode("cp1251"))
+    mbox.write_bytes(
+        b"From a@example.org Tue Mar  2 10:00:00 2021\n"
+        + message(2)
+        + b"\n"
+        + b"From a@example.org Tue Mar  2 10:01:00 2021\n"
+        + message(3)
+    )
+    annex = _bytes_named(root, "annex-07-письма".encode("cp866"))
+    annex.unlink()
+    annex.mkdir()
+    (annex / "m.eml").write_bytes(message(4))
+    bad = _bytes_named(root, b"\xff-empty.eml")
+    db = tmp_path / "index.db"
+
+    first = index_paths([root], db, jobs=jobs)
+    assert (first.files_seen, first.files_indexed, first.files_failed) == (4, 3, 1)
+    assert first.messages_indexed == 4
+    assert [(f.path, f.kind) for f in first.failed] == [(f"{root}/\\xff-empty.eml", "empty")]
+    stored = sorted(str(path) for (path,) in rows(db, "SELECT path FROM files"))
+    names = [
+        b"caf\xe9.eml",
+        "Переписка.mbox".encode("cp1251"),
+        "annex-07-письма".encode("cp866") + b"/m.eml",  # "ма" in cp866 reads as UTF-8 "쬠"
+        b"\xff-empty.eml",
+    ]
+    # What is not UTF-8 is written as \xNN, the rest as UTF-8 reads it, as `ls` shows it.
+    assert stored == sorted(f"{root}/{name.decode('utf-8', 'backslashreplace')}" for name in names)
+    assert f"{root}/caf\\xe9.eml" in stored
+    assert rows(db, "SELECT annex FROM messages WHERE message_id = 'm4@zar.test'") == [(7,)]
+    assert len(emlkit.open(db=db).search("письмо")) == 4
+
+    bad.write_bytes(message(5))  # the escaped paths lead back to the files
+    eml.unlink()
+    second = index_paths([root], db, jobs=jobs)
+    assert (second.files_unchanged, second.files_indexed, second.files_failed) == (2, 1, 0)
+    assert second.missing == [f"{root}/caf\\xe9.eml"]
+
+
 def test_touched_but_identical_file_is_not_parsed_again(tmp_path: Path) -> None:
     root = corpus(tmp_path, count=1)
     db = tmp_path / "index.db"

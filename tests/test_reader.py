@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from helpers import FIXTURES, make_message
 import emlkit
 from emlkit import EmlkitError, FailureKind, InputError, Message
 from emlkit.parse import reader
-from emlkit.parse.files import is_separator, mbox_by_name, split_mbox
+from emlkit.parse.files import is_separator, mbox_by_name, os_path, path_text, split_mbox
 from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk_with_stat, read_with_stat
 from emlkit.parse.sniff import BOM
 
@@ -372,3 +373,35 @@ def test_a_file_named_as_one_message_is_not_opened_to_tell_an_mbox(
     unnamed.write_bytes(FROM_LINE + make_message())
     with pytest.raises(AssertionError, match="opened to tell an mbox"):
         list(iter_file_chunks(unnamed))
+
+
+def test_a_path_that_is_not_utf8_is_written_with_escapes_and_read_back(tmp_path: Path) -> None:
+    raw = os.path.join(os.fsencode(tmp_path), "Письмо.eml".encode("cp1251"))
+    path = os.fsdecode(raw)  # Python carries the bytes that are not UTF-8 as surrogates
+    text = path_text(path)
+    assert text == f"{tmp_path}/\\xcf\\xe8\\xf1\\xfc\\xec\\xee.eml"
+    text.encode("utf-8")  # printable, storable
+    assert os_path(text) == path
+    assert path_text(str(tmp_path / "письмо.eml")) == str(tmp_path / "письмо.eml")
+    assert os_path(str(tmp_path / "письмо.eml")) == str(tmp_path / "письмо.eml")
+
+
+def test_a_name_holding_an_escape_literally_is_taken_as_written(tmp_path: Path) -> None:
+    literal = tmp_path / "caf\\xe9.eml"  # a backslash, an x, an e and a 9
+    literal.write_bytes(make_message())
+    assert os_path(str(literal)) == str(literal)
+    assert os_path(str(tmp_path / "gone\\xe9.eml")) == f"{tmp_path}/gone\udce9.eml"
+    assert emlkit.parse_file(str(literal)).ok
+
+
+def test_parse_file_takes_the_escaped_form_of_a_name(tmp_path: Path) -> None:
+    raw = os.path.join(os.fsencode(tmp_path), b"caf\xe9.eml")
+    try:
+        with open(raw, "wb") as handle:
+            handle.write(make_message())
+    except OSError:
+        pytest.skip("this file system keeps only Unicode file names")
+    message = emlkit.parse_file(f"{tmp_path}/caf\\xe9.eml")
+    assert message.ok
+    assert message.source.path == f"{tmp_path}/caf\\xe9.eml"
+    assert emlkit.parse_file(os.fsdecode(raw)).source.path == message.source.path

@@ -28,7 +28,8 @@ from emlkit.index.annexes import annex_from_path
 from emlkit.index.derived import before_run, refresh_derived
 from emlkit.index.rows import MessageRows, message_rows, search_columns
 from emlkit.index.store import FileFacts, FileState, Store
-from emlkit.parse.files import iter_mail_paths
+from emlkit.parse.files import iter_mail_paths, os_path, path_text
+from emlkit.parse.headers import surrogates_to_text
 from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk_with_stat
 from emlkit.policy import Policy, default
 
@@ -160,18 +161,20 @@ class _Run:
         self.finish = finish
 
     def execute(self) -> IndexSummary:
-        run_id = self.store.add_run([str(root) for root in self.roots])
+        # The store holds paths as text (path_text: a name's bytes that are not UTF-8 as \xNN
+        # escapes); the files are opened by their os_path.
+        roots = [path_text(str(root)) for root in self.roots]
+        run_id = self.store.add_run(roots)
         self.store.db.execute("BEGIN IMMEDIATE")
         try:
             before = before_run(self.store)
             # The walk goes to a temporary table: no path list is held, however many files.
             # The roots are absolute, so every path found under them is too.
-            walk = (p for p in iter_mail_paths(self.roots) if p not in self.own_files)
+            walk = (path_text(p) for p in iter_mail_paths(self.roots) if p not in self.own_files)
             self.summary.files_seen = self.store.record_walk(walk)
             self._decide()
             with self.store.bulk():
                 self._parse_and_store()
-            roots = [str(root) for root in self.roots]
             self.summary.missing = self.store.mark_missing(roots)
             self.store.end_walk()
             self.store.mark_seen(roots)
@@ -206,11 +209,11 @@ class _Run:
     def _needs_parsing(self, path: str, state: FileState | None) -> bool:
         if state is None or state.status not in ("indexed", "failed"):
             return True
-        stat = os.stat(path)
+        stat = os.stat(os_path(path))
         if stat.st_size != state.size:
             return True
         if stat.st_mtime_ns != state.mtime_ns:
-            if _sha256_file(Path(path)) != state.sha256:
+            if _sha256_file(Path(os_path(path))) != state.sha256:
                 return True
             self.store.touch_file(state.id, stat.st_mtime_ns)  # same bytes, new mtime
         if state.status == "failed":  # still failed: report it again, every run
@@ -226,9 +229,8 @@ class _Run:
         (their file ids kept for :meth:`_open_file`)."""
         for page in _pages(self.store.todo):
             for _, path, file_id in page:
-                file = Path(path)
-                self.file_ids[str(file)] = file_id
-                yield file
+                self.file_ids[path] = file_id
+                yield Path(os_path(path))
 
     def _parse_and_store(self) -> None:
         total = self.summary.files_seen
@@ -253,7 +255,7 @@ class _Run:
 
     def _open_file(self, chunk: Chunk, first: Parsed) -> _OpenFile:
         path = chunk.path
-        absolute = str(path)  # the walk's paths are absolute
+        absolute = path_text(str(path))  # the walk's paths are absolute
         size: int | None = None
         mtime: int | None = None
         sha: str | None = None
@@ -287,7 +289,8 @@ class _Run:
     def _store_message(self, current: _OpenFile, chunk: Chunk, parsed: Parsed) -> None:
         if parsed.rows is None:
             kind, reason = parsed.failure or ("", "")
-            self.summary.failed.append(FailedInput(str(chunk.path), chunk.index, kind, reason))
+            path = path_text(str(chunk.path))
+            self.summary.failed.append(FailedInput(path, chunk.index, kind, reason))
             current.failure = (kind, reason)
             return
         stored = self.store.add_rows(parsed.rows, current.file_id, current.facts.annex)
@@ -368,7 +371,8 @@ def parse_for_index(chunk: Chunk, policy: Policy) -> Parsed:
     try:
         rows = message_rows(message, search_columns(message))
     except Exception as error:  # a bug on one message must not end a run over a million
-        reason = f"the record could not be turned into rows: {type(error).__name__}: {error}"
+        error_text = surrogates_to_text(f"{type(error).__name__}: {error}")
+        reason = f"the record could not be turned into rows: {error_text}"
         return Parsed(source.sha256, source.size, None, ("parser-error", reason), file_status)
     return Parsed(source.sha256, source.size, rows, None, file_status)
 
@@ -460,9 +464,10 @@ def _sha256_file(path: Path) -> str:
 
 
 def _existing(path: str | os.PathLike[str]) -> Path:
-    resolved = Path(os.path.normpath(Path(path).absolute()))  # no "..": paths are stored
+    given = os_path(os.fspath(path))  # as written, or as the index and its output write it
+    resolved = Path(os.path.normpath(Path(given).absolute()))  # no "..": paths are stored
     if not resolved.exists():
-        raise InputError(f"{os.fspath(path)}: no such file or folder")
+        raise InputError(f"{path_text(os.fspath(path))}: no such file or folder")
     return resolved
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from emlkit.parse.headers import surrogates_to_text
 from emlkit.parse.sniff import BOM, OLE_MAGIC, first_line_is_header
 
 MESSAGE_SUFFIXES = frozenset({".eml", ".msg", ".emlx", ".mail"})
@@ -43,6 +44,26 @@ def _is_candidate(path: str, name: str, folder: str) -> bool:
     if suffix in MAYBE_SUFFIXES or maildir:
         return _looks_like_mail(path)
     return False
+
+
+_BYTE_ESCAPE = re.compile(r"\\x([89a-f][0-9a-f])")
+
+
+def path_text(path: str) -> str:
+    """A path as text that any UTF-8 output can hold: the bytes of a name that are not UTF-8
+    (a cp866 or windows-1251 name from an unzipped archive, which Python carries as lone
+    surrogates) written as ``\\xNN``, as ``ls -b`` writes them. The form the index stores
+    and every command prints; :func:`os_path` reverses it."""
+    return surrogates_to_text(path)
+
+
+def os_path(text: str) -> str:
+    """The path that :func:`path_text` wrote as ``text``, as the operating system takes it:
+    each ``\\xNN`` escape back to its byte. A path that exists as written (a name holding
+    such an escape literally) is taken as it is."""
+    if "\\x" not in text or os.path.lexists(text):
+        return text
+    return _BYTE_ESCAPE.sub(lambda match: chr(0xDC00 + int(match[1], 16)), text)
 
 
 def _is_maildir_message(name: str, folder: str) -> bool:

@@ -13,6 +13,7 @@ from email.message import Message as StdlibMessage
 
 from emlkit.parse.addresses import parse_addresses
 from emlkit.parse.dates import resolve_date
+from emlkit.parse.files import path_text
 from emlkit.parse.headers import (
     HeaderContext,
     clean_display,
@@ -52,9 +53,10 @@ def make_source(
     index: int | None = None,
     offset: int = 0,
 ) -> Source:
-    """The provenance of ``data``: its path, place in the file, size and SHA-256."""
+    """The provenance of ``data``: its path (as :func:`~emlkit.parse.files.path_text`
+    writes it), place in the file, size and SHA-256."""
     return Source(
-        path=None if path is None else os.fspath(path),
+        path=None if path is None else path_text(os.fspath(path)),
         index=index,
         offset=offset,
         size=len(data),

@@ -12,6 +12,8 @@ from emlkit.parse.files import (
     MBOX_SUFFIXES,
     iter_mail_files,
     mbox_by_name,
+    os_path,
+    path_text,
     split_mbox,
     starts_like_mbox,
 )
@@ -165,11 +167,12 @@ def _chain(
 
 
 def _existing_file(path: PathArg) -> Path:
-    file = Path(path)
+    given = os.fspath(path)
+    file = Path(os_path(given))  # as written, or as records and the index write it
     if not file.exists():
-        raise InputError(f"{os.fspath(path)}: no such file")
+        raise InputError(f"{path_text(given)}: no such file")
     if file.is_dir():
-        raise InputError(f"{os.fspath(path)}: is a folder; use iter_messages for folders")
+        raise InputError(f"{path_text(given)}: is a folder; use iter_messages for folders")
     return file
 
 
