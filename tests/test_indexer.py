@@ -242,6 +242,38 @@ def test_cli_exit_codes_and_json_summary(tmp_path: Path) -> None:
     assert usage.exit_code == 2
 
 
+def test_a_database_that_cannot_be_made_or_is_not_an_index_is_one_error_line(
+    tmp_path: Path,
+) -> None:
+    root = corpus(tmp_path, count=1)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    foreign = tmp_path / "other-program.db"
+    with sqlite3.connect(foreign) as connection:
+        connection.execute("CREATE TABLE notes (text TEXT)")
+    connection.close()
+    before = foreign.read_bytes()
+    not_sqlite = tmp_path / "notes.db"
+    not_sqlite.write_text("plain text " * 100)
+    cases = [
+        (["index", str(root), "--db", str(blocker / "index.db")], "cannot"),
+        (["index", str(root), "--db", str(foreign)], "a database of something else"),
+        (["index", str(root), "--db", str(not_sqlite)], "not a usable emlkit index"),
+        (["search", "x", "--db", str(foreign)], "not a usable emlkit index"),
+        (["search", "x", "--db", str(not_sqlite)], "not a usable emlkit index"),
+        (["senders", "--db", str(not_sqlite)], "not a usable emlkit index"),
+        (["export", "--db", str(foreign)], "not a usable emlkit index"),
+    ]
+    for arguments, reason in cases:
+        result = CliRunner().invoke(main, arguments)
+        assert result.exit_code == 1, (arguments, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        [line] = result.stderr.strip().splitlines()
+        assert reason in line, (arguments, line)
+    assert foreign.read_bytes() == before  # another program's database is left untouched
+    assert [p.name for p in tmp_path.glob("other-program.db-*")] == []
+
+
 def test_default_database_is_dot_emlkit_in_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -95,6 +95,27 @@ def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
         Store(path)
 
 
+def test_another_programs_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "app.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE accounts (name TEXT)")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"app\.db: not an emlkit index"):
+        Store(path)
+    with pytest.raises(StoreError, match="not a usable emlkit index"):
+        Store(path, readonly=True)
+    assert path.read_bytes() == before  # not even switched to WAL
+
+
+def test_an_empty_database_file_becomes_an_index(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    sqlite3.connect(path).close()  # created by sqlite3, no tables yet
+    with Store(path) as store:
+        assert store.counts()["messages"] == 0
+
+
 def test_the_schema_is_readable_by_plain_sqlite(tmp_path: Path) -> None:
     path = tmp_path / "index.db"
     with Store(path):

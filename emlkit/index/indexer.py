@@ -120,12 +120,16 @@ def index_paths(
     :raises InputError: a path does not exist.
     :raises UsageError: the database would lie inside the corpus.
     :raises StoreLockedError: another run is writing to the same database.
+    :raises StoreError: the database cannot be made, or is not an emlkit index.
     """
     roots = [_existing(path) for path in paths]
     db_path = Path(db) if db is not None else default_db_path()
     db_path = db_path.absolute()
     _refuse_inside_corpus(db_path, roots)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"{db_path}: cannot create the index ({error})") from error
     with _exclusive_lock(db_path), Store(db_path) as store:
         workers = jobs or os.cpu_count() or 1
         run = _Run(store, db_path, roots, workers, progress, policy, annex_of, finish)
@@ -494,7 +498,10 @@ class _Lock:
         self.handle: IO[str] | None = None
 
     def __enter__(self) -> _Lock:
-        self.handle = self.path.open("a+")
+        try:
+            self.handle = self.path.open("a+")
+        except OSError as error:  # a folder that cannot be written
+            raise StoreError(f"{self.path}: cannot lock the index ({error})") from error
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:

@@ -221,20 +221,49 @@ def current_version(db: sqlite3.Connection) -> int:
     return int(row[0] or 0)
 
 
-def migrate(db: sqlite3.Connection) -> list[str]:
-    """Apply every migration ``db`` lacks, each in its own transaction; return their names.
+def check_readable(db: sqlite3.Connection) -> int:
+    """The schema version of an index opened read-only, which cannot be migrated.
 
     :raises StoreError: the database was written by a newer emlkit.
+    :raises sqlite3.DatabaseError: the file is not an SQLite database, or not an index (no
+        table of migrations).
     """
-    applied: list[str] = []
-    with db:
-        version = current_version(db)
+    row = db.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    version = int(row[0] or 0)
+    _refuse_newer(version)
+    return version
+
+
+def refuse_foreign(db: sqlite3.Connection) -> None:
+    """Refuse another program's database (tables, but no table of migrations) before
+    anything is written to it.
+
+    :raises StoreError: ``db`` is not empty and not an emlkit index.
+    """
+    names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if names and "schema_migrations" not in names:
+        raise StoreError("not an emlkit index: a database of something else, left untouched")
+
+
+def _refuse_newer(version: int) -> None:
     newest = MIGRATIONS[-1][0]
     if version > newest:
         raise StoreError(
             f"the index has schema version {version}; this emlkit knows up to {newest}:"
             " upgrade emlkit"
         )
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply every migration ``db`` lacks, each in its own transaction; return their names.
+
+    :raises StoreError: the database was written by a newer emlkit.
+    """
+    applied: list[str] = []
+    refuse_foreign(db)
+    with db:
+        version = current_version(db)
+    _refuse_newer(version)
     for number, name, script in MIGRATIONS:
         if number <= version:
             continue

@@ -27,7 +27,7 @@ from emlkit.index.rows import (
     message_rows,
     search_columns,
 )
-from emlkit.index.schema import migrate
+from emlkit.index.schema import check_readable, migrate, refuse_foreign
 from emlkit.index.threading import ThreadInput
 from emlkit.records import Message
 
@@ -117,13 +117,20 @@ class Store:
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                refuse_foreign(self.db)  # before the journal mode, which is written to it
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            if not readonly:
+            if readonly:
+                check_readable(self.db)
+            else:
                 migrate(self.db)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not a usable emlkit index ({error})") from error
+        except StoreError as error:
+            raise StoreError(f"{self.path}: {error}") from error
+        except OSError as error:  # its folder cannot be made
+            raise StoreError(f"{self.path}: cannot create the index ({error})") from error
         self.db.row_factory = sqlite3.Row
         self._bulk = False
         self._pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _WRITES}
