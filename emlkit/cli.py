@@ -122,7 +122,7 @@ def index(
         Console(highlight=False).print(summary_view(summary))
         if run.case is not None:
             click.echo(f"case stored: {run.case_summary()}")
-    for failure in summary.failed:
+    for failure in summary.failed + summary.unreadable_folders:
         where = failure.path if failure.index is None else f"{failure.path} #{failure.index}"
         _stderr(f"{where}: {failure.reason}")
     if not summary.ok:

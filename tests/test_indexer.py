@@ -23,6 +23,7 @@ from emlkit.errors import InputError, StoreLockedError, UsageError
 from emlkit.index import derived, identities
 from emlkit.index.indexer import index_paths
 from emlkit.index.store import Store
+from emlkit.parse import files
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -190,6 +191,42 @@ def test_names_that_are_not_utf8_are_indexed_and_stored_as_escapes(
     second = index_paths([root], db, jobs=jobs)
     assert (second.files_unchanged, second.files_indexed, second.files_failed) == (2, 1, 0)
     assert second.missing == [f"{root}/caf\\xe9.eml"]
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_and_its_files_not_called_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = corpus(tmp_path, count=2)
+    locked = root / "locked"
+    locked.mkdir()
+    (locked / "inside.eml").write_bytes(message(7))
+    db = tmp_path / "index.db"
+    assert index_paths([root], db, jobs=1).files_indexed == 3
+    with sqlite3.connect(db) as connection:  # a stamp no run of this test could write
+        connection.execute("UPDATE files SET last_seen = 'earlier' WHERE path LIKE '%inside.eml'")
+    connection.close()
+
+    listing = files._listing
+
+    def refusing(folder: str) -> tuple[list[str], list[str]]:
+        if folder == str(locked):  # as for a folder without read permission (tests run as root)
+            raise PermissionError(13, "Permission denied", folder)
+        return listing(folder)
+
+    monkeypatch.setattr(files, "_listing", refusing)
+    summary = index_paths([root], db, jobs=1)
+    assert [(f.path, f.kind, f.reason) for f in summary.unreadable_folders] == [
+        (str(locked), "unreadable", "cannot list the folder: Permission denied")
+    ]
+    assert not summary.ok
+    assert summary.missing == []  # not seen is not gone
+    assert rows(db, "SELECT status FROM files WHERE path LIKE '%inside.eml'") == [("indexed",)]
+    assert rows(db, "SELECT last_seen FROM files WHERE path LIKE '%inside.eml'") == [("earlier",)]
+    assert rows(db, "SELECT count(*) FROM files WHERE last_seen = 'earlier'") == [(1,)]
+    result = CliRunner().invoke(main, ["index", str(root), "--db", str(db), "--json"])
+    assert result.exit_code == 1
+    assert f"{locked}: cannot list the folder: Permission denied" in result.stderr
+    assert '"unreadable_folders": [' in result.stdout
 
 
 def test_touched_but_identical_file_is_not_parsed_again(tmp_path: Path) -> None:

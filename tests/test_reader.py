@@ -12,8 +12,8 @@ import pytest
 from helpers import FIXTURES, make_message
 
 import emlkit
-from emlkit import EmlkitError, FailureKind, InputError, Message
-from emlkit.parse import reader
+from emlkit import EmlkitError, Failure, FailureKind, InputError, Message
+from emlkit.parse import files, reader
 from emlkit.parse.files import is_separator, mbox_by_name, os_path, path_text, split_mbox
 from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk_with_stat, read_with_stat
 from emlkit.parse.sniff import BOM
@@ -405,3 +405,30 @@ def test_parse_file_takes_the_escaped_form_of_a_name(tmp_path: Path) -> None:
     assert message.ok
     assert message.source.path == f"{tmp_path}/caf\\xe9.eml"
     assert emlkit.parse_file(os.fsdecode(raw)).source.path == message.source.path
+
+
+def test_a_folder_that_cannot_be_listed_gives_a_failure_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.eml").write_bytes(make_message())
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "b.eml").write_bytes(make_message())
+    listing = files._listing
+
+    def refusing(folder: str) -> tuple[list[str], list[str]]:
+        if folder == str(locked):  # as for a folder without read permission (tests run as root)
+            raise PermissionError(13, "Permission denied", folder)
+        return listing(folder)
+
+    monkeypatch.setattr(files, "_listing", refusing)
+    first, second = emlkit.iter_messages(tmp_path)
+    assert first.ok and first.source.path == str(tmp_path / "a.eml")
+    assert second.source.path == str(locked)
+    assert second.failure == Failure(
+        FailureKind.UNREADABLE, "cannot list the folder: Permission denied"
+    )
+    reported: list[tuple[str, str]] = []
+    paths = list(files.iter_mail_paths([tmp_path], lambda f, e: reported.append((f, e.strerror))))
+    assert paths == [str(tmp_path / "a.eml")]
+    assert reported == [(str(locked), "Permission denied")]

@@ -70,12 +70,13 @@ class IndexSummary:
     threads: int = 0
     failed: list[FailedInput] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    unreadable_folders: list[FailedInput] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        """True when every input went in."""
-        return not self.failed
+        """True when every input went in (no failed file, no folder that could not be read)."""
+        return not self.failed and not self.unreadable_folders
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the summary."""
@@ -174,14 +175,19 @@ class _Run:
             before = before_run(self.store)
             # The walk goes to a temporary table: no path list is held, however many files.
             # The roots are absolute, so every path found under them is too.
-            walk = (path_text(p) for p in iter_mail_paths(self.roots) if p not in self.own_files)
+            walk = (
+                path_text(p)
+                for p in iter_mail_paths(self.roots, self._unreadable_folder)
+                if p not in self.own_files
+            )
             self.summary.files_seen = self.store.record_walk(walk)
             self._decide()
             with self.store.bulk():
                 self._parse_and_store()
-            self.summary.missing = self.store.mark_missing(roots)
+            unseen = [folder.path for folder in self.summary.unreadable_folders]
+            self.summary.missing = self.store.mark_missing(roots, unseen)
             self.store.end_walk()
-            self.store.mark_seen(roots)
+            self.store.mark_seen(roots, unseen)
             if self.annex_of is not None:  # a case file may name annexes of unchanged files
                 self.store.reassign_annexes(roots, self._annex)
             if self.finish is not None:
@@ -202,6 +208,12 @@ class _Run:
         self.summary.seconds = round(time.monotonic() - self.started, 3)
         self.store.finish_run(run_id, self.summary.as_dict())
         return self.summary
+
+    def _unreadable_folder(self, folder: str, error: OSError) -> None:
+        reason = f"cannot list the folder: {error.strerror or error}"
+        self.summary.unreadable_folders.append(
+            FailedInput(path_text(folder), None, "unreadable", reason)
+        )
 
     def _decide(self) -> None:
         """Mark the walked files that need parsing, a page of the walk at a time."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -221,13 +221,18 @@ class Store:
         """Record the new mtime of a file whose bytes did not change."""
         self.db.execute("UPDATE files SET mtime_ns = ? WHERE id = ?", (mtime_ns, file_id))
 
-    def mark_seen(self, roots: list[str]) -> None:
-        """Stamp every file under ``roots`` that is not missing as seen by this run."""
+    def mark_seen(self, roots: list[str], unseen: Sequence[str] = ()) -> None:
+        """Stamp every file under ``roots`` that is not missing as seen by this run, except
+        under the ``unseen`` folders (which could not be listed)."""
         stamp = now()
+        outside = "".join(" AND substr(path, 1, ?) != ?" for _ in unseen)
+        prefixes = [folder.rstrip("/") + "/" for folder in unseen]
+        hidden = [value for prefix in prefixes for value in (len(prefix), prefix)]
         for root in roots:
             self.db.execute(
-                f"UPDATE files SET last_seen = ? WHERE status != 'missing' AND {_UNDER_ROOT}",
-                (stamp, *_under_root(root)),
+                "UPDATE files SET last_seen = ?"
+                f" WHERE status != 'missing' AND {_UNDER_ROOT}{outside}",
+                (stamp, *_under_root(root), *hidden),
             )
 
     def forget_file_messages(self, file_id: int) -> int:
@@ -315,10 +320,12 @@ class Store:
         self.db.execute("DROP TABLE IF EXISTS temp.walk_todo")
         self.db.execute("DROP TABLE IF EXISTS temp.walk")
 
-    def mark_missing(self, roots: list[str]) -> list[str]:
+    def mark_missing(self, roots: list[str], unseen: Sequence[str] = ()) -> list[str]:
         """Mark files under ``roots`` that the walk (:meth:`record_walk`) did not find as
-        missing; return their paths."""
+        missing, except under the ``unseen`` folders (which could not be listed: their files
+        may well be there); return their paths."""
         missing: list[str] = []
+        hidden = tuple(folder.rstrip("/") + "/" for folder in unseen)
         for root in roots:
             gone = self.db.execute(
                 f"SELECT id, path FROM files WHERE status != 'missing' AND {_UNDER_ROOT}"
@@ -327,6 +334,8 @@ class Store:
                 _under_root(root),
             ).fetchall()
             for file_id, path in gone:
+                if hidden and path.startswith(hidden):
+                    continue
                 self.db.execute("UPDATE files SET status = 'missing' WHERE id = ?", (file_id,))
                 missing.append(path)
         return missing

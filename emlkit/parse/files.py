@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -82,24 +82,36 @@ def iter_mail_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     return (Path(path) for path in iter_mail_paths(paths))
 
 
-def iter_mail_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
-    """:func:`iter_mail_files` as plain strings: cheaper when there are millions of files."""
+FolderError = Callable[[str, OSError], None]
+"""Told of each folder that cannot be listed (its path and the error); the walk goes on."""
+
+
+def iter_mail_paths(
+    paths: Iterable[str | os.PathLike[str]], on_folder_error: FolderError | None = None
+) -> Iterator[str]:
+    """:func:`iter_mail_files` as plain strings: cheaper when there are millions of files.
+
+    A folder that cannot be listed (no permission, an I/O error) is skipped and, when
+    ``on_folder_error`` is given, reported to it: what it holds cannot be accounted for.
+    """
     for given in paths:
         text = os.fspath(given)
         if os.path.isdir(text):
-            yield from _walk(text)
+            yield from _walk(text, on_folder_error)
         else:
             yield text
 
 
-def _walk(top: str) -> Iterator[str]:
+def _walk(top: str, on_folder_error: FolderError | None) -> Iterator[str]:
     stack = [top]
     while stack:
         folder = stack.pop()
         try:
             files, folders = _listing(folder)
-        except OSError:
-            continue  # an unreadable folder holds nothing we can read
+        except OSError as error:
+            if on_folder_error is not None:
+                on_folder_error(folder, error)
+            continue
         folder_name = os.path.basename(folder)
         for name in files:
             path = os.path.join(folder, name)

@@ -10,7 +10,7 @@ from pathlib import Path
 from emlkit.errors import InputError
 from emlkit.parse.files import (
     MBOX_SUFFIXES,
-    iter_mail_files,
+    iter_mail_paths,
     mbox_by_name,
     os_path,
     path_text,
@@ -144,15 +144,24 @@ def iter_messages(
     """Every message in the given files and folder trees, in a stable order.
 
     Folders are walked recursively; which files are read is described in ``docs/parsing.md``.
+    A folder that cannot be listed gives a failure record (``unreadable``) with its path.
 
     :raises InputError: a given path does not exist.
     """
     given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
     for path in given:
         if not Path(path).exists():
-            raise InputError(f"{os.fspath(path)}: no such file or folder")
-    for file in iter_mail_files(given):
+            raise InputError(f"{path_text(os.fspath(path))}: no such file or folder")
+    folders: list[Message] = []
+
+    def unlisted(folder: str, error: OSError) -> None:
+        folders.append(_failure(Path(folder), f"cannot list the folder: {error.strerror or error}"))
+
+    for file in iter_mail_paths(given, unlisted):
+        yield from folders
+        folders.clear()
         yield from iter_file_messages(file, policy)
+    yield from folders
 
 
 def _chain(
@@ -178,8 +187,11 @@ def _existing_file(path: PathArg) -> Path:
 
 def unreadable(file: Path, error: OSError) -> Message:
     """The failure record of a file that cannot be read."""
+    return _failure(file, f"cannot read the file: {error.strerror or error}")
+
+
+def _failure(file: Path, reason: str) -> Message:
     source = make_source(b"", file)
-    reason = f"cannot read the file: {error.strerror or error}"
     return Message(
         source=source,
         message_id=synthetic_id(source.sha256),

@@ -114,6 +114,8 @@ def summary_view(summary: IndexSummary) -> RenderableType:
         table.add_row(label, str(value))
     if summary.messages_removed:
         table.add_row("messages removed", str(summary.messages_removed))
+    if summary.unreadable_folders:
+        table.add_row("folders unreadable", str(len(summary.unreadable_folders)))
     lines: list[RenderableType] = [table]
     for path in summary.missing:
         lines.append(Text(f"missing: {path} (kept in the index)", style="yellow"))
