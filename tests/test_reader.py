@@ -5,14 +5,19 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from helpers import FIXTURES, make_message
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import emlkit
 from emlkit import EmlkitError, Failure, FailureKind, InputError, Message
+from emlkit.cli import main
 from emlkit.parse import files, reader
 from emlkit.parse.files import is_separator, mbox_by_name, os_path, path_text, split_mbox
 from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk_with_stat, read_with_stat
@@ -432,3 +437,30 @@ def test_a_folder_that_cannot_be_listed_gives_a_failure_record(
     paths = list(files.iter_mail_paths([tmp_path], lambda f, e: reported.append((f, e.strerror))))
     assert paths == [str(tmp_path / "a.eml")]
     assert reported == [(str(locked), "Permission denied")]
+
+
+_NAME_PIECES = st.sampled_from(
+    [b"a", b"/", b".", b"-", b" ", b"\\", b"x", b"\\x41", "яЖ€😀".encode(), "\x85\x9f".encode()]
+    + [bytes([byte]) for byte in [*range(1, 0x20), 0x7F, *range(0x80, 0x100)]]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_NAME_PIECES, max_size=20).map(b"".join))
+def test_path_text_is_one_printable_line_and_os_path_reverses_it(name: bytes) -> None:
+    path = os.fsdecode(b"/nonexistent-emlkit-test/" + name)  # as the walk meets the name
+    text = path_text(path)
+    text.encode("utf-8")  # storable and printable
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in text)
+    if not re.search(r"\\(x[0-9a-f]{2}|u00[89][0-9a-f])", path):  # no escape written literally
+        assert os_path(text) == path
+
+
+def test_a_path_with_control_characters_prints_as_one_escaped_line(tmp_path: Path) -> None:
+    name = "evil\x1b[31mRED\x1b[0m\nfake line.eml"
+    (tmp_path / name).write_bytes(b"")  # empty: a failure, reported on stderr
+    result = CliRunner().invoke(main, ["parse", str(tmp_path)])
+    assert result.exit_code == 1
+    line = f"emlkit: {tmp_path}/evil\\x1b[31mRED\\x1b[0m\\x0afake line.eml: an empty file"
+    assert result.stderr.startswith(line)
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -46,24 +46,45 @@ def _is_candidate(path: str, name: str, folder: str) -> bool:
     return False
 
 
-_BYTE_ESCAPE = re.compile(r"\\x([89a-f][0-9a-f])")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ESCAPE = re.compile(r"\\x([0-9a-f]{2})|\\u(00[89][0-9a-f])")
 
 
 def path_text(path: str) -> str:
-    """A path as text that any UTF-8 output can hold: the bytes of a name that are not UTF-8
-    (a cp866 or windows-1251 name from an unzipped archive, which Python carries as lone
-    surrogates) written as ``\\xNN``, as ``ls -b`` writes them. The form the index stores
-    and every command prints; :func:`os_path` reverses it."""
-    return surrogates_to_text(path)
+    """A path as text that any UTF-8 output can hold and a terminal shows as it is.
+
+    The bytes of a name that are not UTF-8 (a cp866 or windows-1251 name from an unzipped
+    archive, which Python carries as lone surrogates) are written ``\\xNN`` (NN from 80),
+    control characters ``\\x00``–``\\x1f``, ``\\x7f`` and ``\\u0080``–``\\u009f``, as
+    ``ls -b`` does: a name from the evidence cannot break a line of output or send escape
+    sequences to a terminal. The form the index stores and every command prints;
+    :func:`os_path` reverses it.
+    """
+    text = surrogates_to_text(path)
+    if text.isascii() and text.isprintable():
+        return text
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"
 
 
 def os_path(text: str) -> str:
     """The path that :func:`path_text` wrote as ``text``, as the operating system takes it:
-    each ``\\xNN`` escape back to its byte. A path that exists as written (a name holding
-    such an escape literally) is taken as it is."""
-    if "\\x" not in text or os.path.lexists(text):
+    each escape back to its byte or character. A path that exists as written (a name
+    holding such an escape literally) is taken as it is."""
+    if "\\" not in text or os.path.lexists(text):
         return text
-    return _BYTE_ESCAPE.sub(lambda match: chr(0xDC00 + int(match[1], 16)), text)
+    return _ESCAPE.sub(_unescaped, text)
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    if match[1] is None:
+        return chr(int(match[2], 16))  # a C1 control character
+    code = int(match[1], 16)
+    return chr(code) if code < 0x80 else chr(0xDC00 + code)  # a control, or a raw byte
 
 
 def _is_maildir_message(name: str, folder: str) -> bool:
