@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import TextIO
 
 import click
-from rich.console import Console
 
 import emlkit.api as api
 from emlkit.api.constants import DOCUMENT_FORMATS, EXPORT_FORMATS, TIMELINE_PERIODS
@@ -26,6 +25,7 @@ from emlkit.render.senders import (
     senders_json,
     senders_view,
 )
+from emlkit.render.terminal import SafeConsole, printable
 from emlkit.render.timeline import timeline_json, timeline_view
 
 _DB_OPTION = click.option(
@@ -37,7 +37,7 @@ _DB_OPTION = click.option(
 
 
 def _stderr(line: str) -> None:
-    click.echo(f"emlkit: {line}", err=True)
+    click.echo(f"emlkit: {printable(line)}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,7 +61,7 @@ def parse(paths: Sequence[str], as_json: bool, body_lines: int) -> None:
 
     Exits 1 when any input is not a message, with one line per failure on stderr.
     """
-    console = Console(soft_wrap=False, highlight=False)
+    console = SafeConsole(soft_wrap=False, highlight=False)
     failed = 0
     try:
         for message in iter_messages(paths):
@@ -107,7 +107,7 @@ def index(
     A second run parses only what changed. Exits 1 when some inputs failed (the rest is
     indexed), with one line per failure on stderr.
     """
-    errors = Console(stderr=True)
+    errors = SafeConsole(stderr=True)
     try:
         with ProgressDisplay(errors, quiet=quiet or as_json) as display:
             run = api.update_index(paths, db=db, jobs=jobs, case=case_file, progress=display.update)
@@ -119,7 +119,7 @@ def index(
     if as_json:
         click.echo(summary_json(summary))
     elif not quiet:
-        Console(highlight=False).print(summary_view(summary))
+        SafeConsole(highlight=False).print(summary_view(summary))
         if run.case is not None:
             click.echo(f"case stored: {run.case_summary()}")
     for failure in summary.failed + summary.unreadable_folders:
@@ -183,7 +183,7 @@ def search_command(
     if as_json:
         click.echo(hits_json(hits))
     else:
-        Console(highlight=False).print(hits_view(hits))
+        SafeConsole(highlight=False).print(hits_view(hits))
 
 
 @main.command(name="thread")
@@ -204,7 +204,7 @@ def thread_command(ident: str, db: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(thread_json(found.tree, found.summaries))
     else:
-        Console(highlight=False).print(thread_view(found.tree, found.summaries))
+        SafeConsole(highlight=False).print(thread_view(found.tree, found.summaries))
 
 
 @main.command(name="senders")
@@ -226,7 +226,7 @@ def senders_command(db: str | None, annex: int | None, as_json: bool) -> None:
     if as_json:
         click.echo(senders_json(found))
     else:
-        Console(highlight=False).print(senders_view(found))
+        SafeConsole(highlight=False).print(senders_view(found))
 
 
 @main.command(name="correspondents")
@@ -246,7 +246,7 @@ def correspondents_command(db: str | None, annex: int | None, limit: int, as_jso
     if as_json:
         click.echo(correspondents_json(found))
     else:
-        Console(highlight=False).print(correspondents_view(found))
+        SafeConsole(highlight=False).print(correspondents_view(found))
 
 
 @main.command(name="timeline")
@@ -277,7 +277,7 @@ def timeline_command(
     if as_json:
         click.echo(timeline_json(found))
     else:
-        Console(highlight=False).print(timeline_view(found))
+        SafeConsole(highlight=False).print(timeline_view(found))
 
 
 @main.command(name="export")
@@ -375,7 +375,7 @@ def verify_quotes_command(db: str | None, annex: int | None, anywhere: bool, as_
     if as_json:
         click.echo(quotes_json(checks))
     else:
-        Console(highlight=False).print(quotes_view(checks))
+        SafeConsole(highlight=False).print(quotes_view(checks))
     if not checks and annex is None:
         raise click.ClickException("no quotes in the index: index a folder with a case.toml")
     if any(not check.found for check in checks):
@@ -402,7 +402,7 @@ def _emit(document: api.Document, output_format: str, output: str | None) -> Non
         if isinstance(rendered, str):
             click.echo(rendered, nl=not rendered.endswith("\n"))
         else:
-            Console(highlight=False).print(rendered)
+            SafeConsole(highlight=False).print(rendered)
         return
     try:
         document.save(output, output_format)
