@@ -313,6 +313,8 @@ def export_command(db: str | None, fmt: str, output: str | None, annex: int | No
             sys.exit(1)
         except OSError as error:
             raise click.ClickException(f"{output or 'stdout'}: {error.strerror}") from error
+        except UsageError as error:  # a file inside the corpus
+            raise click.UsageError(str(error)) from error
         except EmlkitError as error:
             raise click.ClickException(str(error)) from error
 
@@ -408,6 +410,8 @@ def _emit(document: api.Document, output_format: str, output: str | None) -> Non
         document.save(output, output_format)
     except OSError as error:
         raise click.ClickException(f"{output}: {error.strerror}") from error
+    except UsageError as error:  # a file inside the corpus
+        raise click.UsageError(str(error)) from error
     _stderr(f"written to {output}")
 
 

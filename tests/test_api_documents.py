@@ -5,13 +5,16 @@ format by suffix, and notebook HTML is a scoped block with email text escaped.""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rich.console import Console
 
 import emlkit
 from emlkit.api import CaseReport, Excerpts, check_case, update_index
+from emlkit.cli import main
 from emlkit.errors import CaseError, UsageError
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -146,3 +149,31 @@ def test_check_case_on_good_and_bad_files(tmp_path: Path) -> None:
     assert any(": error: " in line for line in bad.lines())
     with pytest.raises(CaseError):
         check_case(tmp_path / "missing.toml")
+
+
+def test_nothing_is_written_inside_the_corpus(tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence"
+    shutil.copytree(SAMPLES / "annex-05", evidence / "annex-05")
+    db = tmp_path / "index.db"
+    update_index(evidence, db=db, jobs=1)
+    before = sorted(evidence.rglob("*"))
+    indexed_file = before[-1]
+    inside = [evidence / "x.md", evidence / "annex-05" / "x.html", indexed_file]
+    with emlkit.open(db=db) as corpus:
+        found = corpus.excerpts(5)
+        assert found.corpus_roots == (str(evidence),)
+        for target in inside:
+            with pytest.raises(UsageError, match="inside the corpus"):
+                found.save(target, "markdown")
+            with pytest.raises(UsageError, match="inside the corpus"):
+                corpus.export("csv", target)
+        assert found.save(tmp_path / "annex-5.md").is_file()
+        assert corpus.export("csv", tmp_path / "messages.csv") == len(found)
+    for arguments in (
+        ["excerpt", "--annex", "5", "-o", str(evidence / "x.md")],
+        ["export", "-o", str(evidence / "annex-05" / "x.csv")],
+    ):
+        result = CliRunner().invoke(main, [*arguments, "--db", str(db)])
+        assert result.exit_code == 2, result.output
+        assert "emlkit never writes inside the evidence it reads" in result.output
+    assert sorted(evidence.rglob("*")) == before

@@ -246,6 +246,11 @@ def test_index_never_writes_inside_the_corpus(tmp_path: Path) -> None:
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
     with pytest.raises(UsageError, match="inside the corpus"):
         index_paths([root], root / ".emlkit" / "index.db", jobs=1)
+    evidence = root / "annex-03" / "000.eml"
+    before_bytes = evidence.read_bytes()
+    with pytest.raises(UsageError, match="inside the corpus"):  # the indexed file itself
+        index_paths([evidence], evidence, jobs=1)
+    assert evidence.read_bytes() == before_bytes
 
 
 def test_missing_input_raises_input_error(tmp_path: Path) -> None:

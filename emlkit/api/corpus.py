@@ -37,7 +37,7 @@ from emlkit.claims.report import BEST_EXCERPTS, build_report
 from emlkit.claims.stored import stored_case
 from emlkit.errors import NotFoundError, StoreError, UsageError
 from emlkit.index.export import export, export_file
-from emlkit.index.indexer import ProgressCallback
+from emlkit.index.indexer import ProgressCallback, refuse_inside_corpus
 from emlkit.index.queries import MessageSummary, SearchFilters, SearchHit, find_thread, search
 from emlkit.index.senders import correspondents, senders
 from emlkit.index.store import Store
@@ -247,7 +247,7 @@ class Corpus:
         """Each message of ``annex``, in thread and date order, with the passages that
         support the annex's claims (or only ``claim``, by id)."""
         claims, found = annex_excerpts(self.store, annex, claim)
-        return Excerpts(annex, claims, found)
+        return Excerpts(annex, claims, found, self.store.corpus_roots())
 
     def verify_quotes(self, annex: int | None = None, anywhere: bool = False) -> QuoteChecks:
         """Check that each quote of the case stands verbatim in a message of its claim's
@@ -261,7 +261,8 @@ class Corpus:
 
         :raises CaseError: the index holds no case.
         """
-        return CaseReport(build_report(self.store, BEST_EXCERPTS if best is None else best))
+        found = build_report(self.store, BEST_EXCERPTS if best is None else best)
+        return CaseReport(found, self.store.corpus_roots())
 
     # Export --------------------------------------------------------------------------------
 
@@ -269,11 +270,12 @@ class Corpus:
         """Write one row per message (``docs/export.md``) as ``jsonl`` or ``csv`` to a path
         (replaced only once complete) or an open text file; return how many rows.
 
-        :raises UsageError: an unknown format.
+        :raises UsageError: an unknown format, or a path inside the corpus.
         """
         if fmt not in EXPORT_FORMATS:
             raise UsageError(f"export formats are {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
         if isinstance(file, str | os.PathLike):
+            refuse_inside_corpus(file, self.store.corpus_roots(), "the export")
             return export_file(self.store, fmt, file, annex)
         return export(self.store, fmt, file, annex)
 

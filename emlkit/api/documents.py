@@ -19,6 +19,7 @@ from emlkit.api.frames import Frame, frame
 from emlkit.claims.excerpts import ClaimText, MessageExcerpts
 from emlkit.claims.report import Report
 from emlkit.errors import UsageError
+from emlkit.index.indexer import refuse_inside_corpus
 from emlkit.render.excerpts import (
     excerpts_fragment,
     excerpts_html,
@@ -46,9 +47,14 @@ FILE_WIDTH = 100
 
 
 class Document:
-    """What the excerpts of an annex and the case report share: their formats."""
+    """What the excerpts of an annex and the case report share: their formats, and the
+    folders and files of the corpus they come from (``corpus_roots``), inside which
+    :meth:`save` writes nothing."""
 
-    __slots__ = ()
+    __slots__ = ("corpus_roots",)
+
+    def __init__(self, corpus_roots: Sequence[str] = ()) -> None:
+        self.corpus_roots = tuple(corpus_roots)
 
     def _renderers(self) -> dict[str, Callable[[], str | RenderableType]]:
         raise NotImplementedError
@@ -88,12 +94,14 @@ class Document:
         """Write the document to ``path`` in ``fmt`` (default: from the suffix — ``.txt``,
         ``.md``, ``.html``, ``.json``) and return the path.
 
-        :raises UsageError: no format given and the suffix names none.
+        :raises UsageError: no format given and the suffix names none, or ``path`` lies
+            inside the corpus (:attr:`corpus_roots`).
         """
         target = Path(path)
         chosen = fmt or _SUFFIXES.get(target.suffix.lower())
         if chosen is None:
             raise UsageError(f"{target}: give fmt= or a .txt, .md, .html or .json name")
+        refuse_inside_corpus(target, self.corpus_roots, "the document")
         target.write_text(self.text(chosen), encoding="utf-8")
         return target
 
@@ -111,8 +119,13 @@ class Excerpts(Document):
     """The columns of :meth:`to_pandas`: one row per excerpt."""
 
     def __init__(
-        self, annex: int, claims: Sequence[ClaimText], messages: Sequence[MessageExcerpts]
+        self,
+        annex: int,
+        claims: Sequence[ClaimText],
+        messages: Sequence[MessageExcerpts],
+        corpus_roots: Sequence[str] = (),
     ) -> None:
+        super().__init__(corpus_roots)
         self.annex = annex
         self.claims = tuple(claims)
         self.messages = tuple(messages)
@@ -165,7 +178,8 @@ class CaseReport(Document):
 
     __slots__ = ("report",)
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, corpus_roots: Sequence[str] = ()) -> None:
+        super().__init__(corpus_roots)
         self.report = report
 
     def _renderers(self) -> dict[str, Callable[[], str | RenderableType]]:

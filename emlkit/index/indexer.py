@@ -126,7 +126,7 @@ def index_paths(
     roots = [_existing(path) for path in paths]
     db_path = Path(db) if db is not None else default_db_path()
     db_path = db_path.absolute()
-    _refuse_inside_corpus(db_path, roots)
+    refuse_inside_corpus(db_path, roots, "the index", "choose another place with --db or EMLKIT_DB")
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -487,14 +487,25 @@ def _existing(path: str | os.PathLike[str]) -> Path:
     return resolved
 
 
-def _refuse_inside_corpus(db_path: Path, roots: list[Path]) -> None:
+def refuse_inside_corpus(
+    target: str | os.PathLike[str],
+    roots: Iterable[str | os.PathLike[str]],
+    what: str = "the output",
+    advice: str = "write it elsewhere",
+) -> None:
+    """Refuse to write ``target`` where it would be one of the ``roots`` (folders or files
+    indexed, as given or as :func:`path_text` writes them) or inside one of them.
+
+    :raises UsageError: ``target`` lies in the evidence.
+    """
+    resolved = Path(os_path(os.fspath(target))).resolve()
     for root in roots:
-        if root.is_dir() and (
-            db_path.resolve() == root.resolve() or root.resolve() in db_path.resolve().parents
-        ):
+        place = Path(os_path(os.fspath(root))).resolve()
+        if resolved == place or place in resolved.parents:
             raise UsageError(
-                f"the index {db_path} would be inside the corpus {root}: emlkit never writes"
-                " inside the evidence it reads; choose another place with --db or EMLKIT_DB"
+                f"{what} {path_text(os.fspath(target))} would be inside the corpus"
+                f" {path_text(os.fspath(root))}: emlkit never writes inside the evidence it"
+                f" reads; {advice}"
             )
 
 

@@ -561,6 +561,14 @@ class Store:
             "defects": int(one("SELECT count(*) FROM defects").fetchone()[0]),
         }
 
+    def corpus_roots(self) -> list[str]:
+        """Every folder and file an index run was given (as :func:`path_text` writes them),
+        in the order first given: the evidence, inside which emlkit writes nothing."""
+        roots: dict[str, None] = {}
+        for (given,) in self.db.execute("SELECT roots FROM runs ORDER BY id"):
+            roots.update(dict.fromkeys(json.loads(given)))
+        return list(roots)
+
     def add_run(self, roots: list[str]) -> int:
         """Record the start of an index run; return its id."""
         cursor = self.db.execute(
