@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from emlkit.claims.indexing import find_case_file, index_case
@@ -104,3 +106,25 @@ def test_index_command_reports_the_stored_case(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["index", str(SAMPLES), "--db", str(tmp_path / "i.db")])
     assert result.exit_code == 0, result.output
     assert "case stored: " in result.stdout and "8 claims, 8 annexes, 14 quotes" in result.stdout
+
+
+def test_a_case_in_a_folder_whose_names_are_not_utf8(tmp_path: Path) -> None:
+    # A wildcard of the case file matches a windows-1251 folder name; the case file itself
+    # lies in a cp866-named folder. Both are stored as the index writes paths.
+    outer = os.path.join(os.fsencode(tmp_path), "Дело".encode("cp866"))
+    try:
+        os.mkdir(outer)
+    except OSError:
+        pytest.skip("this file system keeps only Unicode file names")
+    root = Path(os.fsdecode(outer))
+    folder = root / os.fsdecode("Письма-loose".encode("cp1251"))
+    folder.mkdir()
+    (folder / "1.eml").write_bytes(message(1))
+    (root / "case.toml").write_text(CASE.replace('paths = ["loose"]', 'paths = ["*loose"]'))
+    db = tmp_path / "index.db"
+    summary, case = index_case([root], db, jobs=1)
+    assert summary.ok and case is not None
+    assert annexes(db) == {"c1@zar.test": 9}
+    with sqlite3.connect(db) as connection:
+        [(stored,)] = connection.execute("SELECT path FROM case_file").fetchall()
+    assert stored == f"{tmp_path}/\\x84\\xa5\\xab\\xae/case.toml"  # "Дело" in cp866

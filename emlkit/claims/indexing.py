@@ -17,6 +17,7 @@ from pathlib import Path
 from emlkit.claims.case import Case, load_case
 from emlkit.index.indexer import AnnexRule, IndexSummary, ProgressCallback, index_paths
 from emlkit.index.store import Store, now
+from emlkit.parse.files import path_text
 
 CASE_FILE = "case.toml"
 
@@ -60,10 +61,11 @@ def annex_rule(case: Case) -> AnnexRule:
         for pattern in annex.paths:
             for match in glob.glob(str(folder / pattern), recursive=True):
                 absolute = os.path.normpath(os.path.abspath(match))
+                text = path_text(absolute)  # as the index writes the paths the rule is given
                 if os.path.isdir(absolute):
-                    trees.append((absolute.rstrip("/") + "/", annex.number))
+                    trees.append((text.rstrip("/") + "/", annex.number))
                 else:
-                    files.setdefault(absolute, annex.number)
+                    files.setdefault(text, annex.number)
 
     def rule(path: str) -> int | None:
         if path in files:
@@ -81,11 +83,11 @@ def save_case(store: Store, case: Case) -> None:
     store.db.execute(
         "INSERT INTO case_file VALUES (1, ?, ?, ?, ?, ?, ?)",
         (
-            str(case.path.absolute()),
+            path_text(str(case.path.absolute())),
             hashlib.sha256(data).hexdigest(),
             letter.title,
             None if letter.date is None else letter.date.isoformat(),
-            None if letter.path is None else str(letter.path.absolute()),
+            None if letter.path is None else path_text(str(letter.path.absolute())),
             now(),
         ),
     )
