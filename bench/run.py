@@ -21,9 +21,11 @@ that every tool finds it in the page cache, then measures, one after another:
 Every command runs as a subprocess, after waiting for the machine's cores to be idle
 (``--no-wait`` to skip). Its wall time is measured around it; its CPU time comes from
 ``wait4``; its memory is sampled from ``/proc`` every 20 ms over its whole process tree
-(``VmHWM``, the peak resident set of each process, and the sum of ``VmRSS`` over the tree),
-and GNU time's ``%M`` gives the exact peak of the largest process. The CPU time other
-processes used meanwhile is recorded, to tell a disturbed run. The ratios compare figures
+(``VmHWM``, the peak resident set of each process, and the sum of ``VmRSS`` over the tree;
+every fifth sample also the sum of ``Pss`` from ``smaps_rollup``, which counts a page shared
+by several processes, such as the interpreter's libraries, once), and GNU time's ``%M``
+gives the exact peak of the largest process. The CPU time other processes used meanwhile
+is recorded, to tell a disturbed run. The ratios compare figures
 measured in the same run. Results are printed as a Markdown table and written to
 ``bench/results/<date>-<count>.json``. ``--emlkit-rev REV`` measures a git revision of
 emlkit (exported to a temporary folder) instead of the working tree. See
@@ -134,6 +136,8 @@ class Measured:
     """Largest peak resident set among its descendants (0 when there are none)."""
     tree_peak_mb: float = 0.0
     """Largest sum of resident sets over the whole process tree at one sample."""
+    tree_pss_peak_mb: float = 0.0
+    """Largest sum of proportional set sizes over the tree (shared pages counted once)."""
     maxrss_mb: float = 0.0
     """The peak resident set of the largest single process of the tree (GNU time's %M)."""
     processes: int = 1
@@ -195,6 +199,18 @@ def _memory_kb(pid: int) -> tuple[int, int]:
     return hwm, rss
 
 
+def _pss_kb(pid: int) -> int:
+    """The proportional set size of a process in KB (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _cmdline(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
@@ -215,6 +231,8 @@ class _Sampler(threading.Thread):
         self.hwm: dict[int, int] = {}
         self.helpers: set[int] = set()
         self.tree_kb = 0
+        self.tree_pss_kb = 0
+        self.samples = 0
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -235,6 +253,9 @@ class _Sampler(threading.Thread):
                 self.hwm[pid] = max(self.hwm.get(pid, 0), hwm)
                 total += rss
             self.tree_kb = max(self.tree_kb, total)
+            if self.samples % 5 == 0:  # smaps_rollup walks the page tables: not every time
+                self.tree_pss_kb = max(self.tree_pss_kb, sum(map(_pss_kb, pids)))
+            self.samples += 1
             self.stop.wait(self.interval)
 
 
@@ -281,6 +302,7 @@ def measure(
         main_peak_mb=_mb(sampler.hwm.get(sampler.main, 0)),
         workers_peak_mb=_mb(max(others, default=0)),
         tree_peak_mb=_mb(sampler.tree_kb),
+        tree_pss_peak_mb=_mb(sampler.tree_pss_kb),
         maxrss_mb=_mb(maxrss_kb),
         processes=len(sampler.hwm),
         cpu_seconds=round(usage.ru_utime + usage.ru_stime, 2),
@@ -714,6 +736,10 @@ def table(results: list[dict[str, Any]]) -> str:
         "emlkit cold: peak RSS summed over the tree (MB)",
         lambda r: r["emlkit_cold"]["tree_peak_mb"],
     )
+    row(
+        "emlkit cold: peak proportional set size (PSS) summed over the tree (MB)",
+        lambda r: r["emlkit_cold"].get("tree_pss_peak_mb", "–"),
+    )
     row("emlkit nothing changed: peak RSS (MB)", lambda r: r["emlkit_unchanged"]["main_peak_mb"])
     row("notmuch new: peak RSS (MB)", lambda r: _get(r, "notmuch", "cold", "maxrss_mb"))
     row("mu index: peak RSS (MB)", lambda r: _get(r, "mu", "cold", "maxrss_mb"))
@@ -802,8 +828,10 @@ def verdicts(results: list[dict[str, Any]]) -> str:
     workers = big["emlkit_cold"]["workers_peak_mb"]
     lines.append(_verdict("peak memory (main process) under 200 MB", peak, 200, " MB"))
     lines.append(_verdict("peak memory (largest worker) under 200 MB", workers, 200, " MB"))
+    cold = big["emlkit_cold"]
     lines.append(
-        f"- peak memory summed over the process tree: {big['emlkit_cold']['tree_peak_mb']} MB"
+        f"- peak memory summed over the process tree: RSS {cold['tree_peak_mb']} MB,"
+        f" PSS {cold.get('tree_pss_peak_mb', '–')} MB (shared pages counted once)"
     )
     if len(results) > 1:
         small = min(results, key=lambda r: r["count"])
