@@ -35,11 +35,11 @@ def _is_candidate(path: str, name: str, folder: str) -> bool:
     name = name.lower()
     if name.startswith("."):
         return False
+    if _is_maildir_message(name, folder):
+        return True  # by the maildir naming rules: no need to read it
     suffix = _suffix(name)
     if suffix in MESSAGE_SUFFIXES or suffix in MBOX_SUFFIXES:
         return True
-    if _is_maildir_message(name, folder):
-        return True  # by the maildir naming rules: no need to read it
     maildir = ":2," in name or folder in _MAILDIR_FOLDERS
     if suffix in MAYBE_SUFFIXES or maildir:
         return _looks_like_mail(path)
@@ -60,10 +60,9 @@ def path_text(path: str) -> str:
     sequences to a terminal. The form the index stores and every command prints;
     :func:`os_path` reverses it.
     """
-    text = surrogates_to_text(path)
-    if text.isascii() and text.isprintable():
-        return text
-    return _CONTROL.sub(_escaped, text)
+    if path.isascii() and path.isprintable():  # nearly every path: one pass, no copy
+        return path
+    return _CONTROL.sub(_escaped, surrogates_to_text(path))
 
 
 def _escaped(match: re.Match[str]) -> str:
