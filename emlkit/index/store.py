@@ -64,9 +64,9 @@ def _under_root(root: str) -> tuple[str, int, str]:
     return root, len(prefix), prefix
 
 
-@dataclass(frozen=True, slots=True)
-class FileState:
-    """What the index remembers of a file from its last run."""
+class FileState(NamedTuple):
+    """What the index remembers of a file from its last run (a tuple: a nothing-changed
+    run makes one for every file walked)."""
 
     id: int
     size: int | None
