@@ -133,7 +133,7 @@ def _open_index(db: str | None) -> api.Corpus:
     try:
         return api.open(db=db)
     except EmlkitError as error:
-        raise click.ClickException(f"{error}; run `emlkit index PATH` first") from error
+        raise click.ClickException(str(error)) from error
 
 
 @main.command(name="search")

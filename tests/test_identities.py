@@ -253,8 +253,8 @@ def test_an_index_from_before_identities_is_filled_by_the_next_run(tmp_path: Pat
         connection.execute("ALTER TABLE annexes DROP COLUMN paths")
         undo_thread_table(connection)
         connection.execute("DELETE FROM schema_migrations WHERE version >= 2")
-    with Store(db, readonly=True) as store, pytest.raises(StoreError, match="emlkit index"):
-        senders(store)
+    with pytest.raises(StoreError, match="emlkit index"), Store(db, readonly=True) as store:
+        senders(store)  # refused as soon as it is opened: older than this emlkit
     result = CliRunner().invoke(main, ["senders", "--db", str(db)])
     assert result.exit_code == 1 and "emlkit index" in result.output
     summary = index_paths([tmp_path / "corpus"], db, jobs=1)

@@ -7,9 +7,12 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from click.testing import CliRunner
 from helpers import undo_thread_table
 
+from emlkit.cli import main
 from emlkit.errors import StoreError
+from emlkit.index import schema
 from emlkit.index.indexer import index_paths
 from emlkit.index.queries import find_thread
 from emlkit.index.schema import MIGRATIONS, current_version, migrate
@@ -93,6 +96,25 @@ def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
     path.write_bytes(b"these are not the droids" * 100)
     with pytest.raises(StoreError, match="not a usable emlkit index"):
         Store(path)
+
+
+def test_an_older_index_is_refused_read_only_until_an_index_run_upgrades_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    with monkeypatch.context() as patched:
+        patched.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        schema.migrate(db)
+    db.close()
+    with pytest.raises(StoreError, match=r"schema version 1, made by an older emlkit"):
+        Store(path, readonly=True)
+    result = CliRunner().invoke(main, ["search", "x", "--db", str(path)])
+    assert result.exit_code == 1
+    assert "run `emlkit index PATH` on it once to upgrade it" in result.stderr
+    Store(path).close()  # what an index run does first: migrate
+    with Store(path, readonly=True) as store:
+        assert store.counts()["messages"] == 0
 
 
 def test_another_programs_database_is_refused_and_left_untouched(tmp_path: Path) -> None:

@@ -93,7 +93,7 @@ class Corpus:
         self.last_run = last_run
         """The index run :func:`open` made, or None when it opened an index as it was."""
         if not self.path.is_file():
-            raise StoreError(f"no index at {self.path}: index a folder first")
+            raise StoreError(f"no index at {self.path}: run `emlkit index PATH` first")
         self._store: Store | None = Store(self.path, readonly=True)
         register_functions(self._store.db)
 

@@ -224,13 +224,20 @@ def current_version(db: sqlite3.Connection) -> int:
 def check_readable(db: sqlite3.Connection) -> int:
     """The schema version of an index opened read-only, which cannot be migrated.
 
-    :raises StoreError: the database was written by a newer emlkit.
+    :raises StoreError: the database was written by a newer emlkit, or by an older one and
+        not upgraded since.
     :raises sqlite3.DatabaseError: the file is not an SQLite database, or not an index (no
         table of migrations).
     """
     row = db.execute("SELECT max(version) FROM schema_migrations").fetchone()
     version = int(row[0] or 0)
     _refuse_newer(version)
+    newest = MIGRATIONS[-1][0]
+    if version < newest:  # read-only: it cannot be migrated here
+        raise StoreError(
+            f"the index has schema version {version}, made by an older emlkit (this one"
+            f" writes {newest}); run `emlkit index PATH` on it once to upgrade it"
+        )
     return version
 
 
