@@ -8,7 +8,7 @@ import pytest
 from helpers import fixture_bytes, make_message
 
 import emlkit
-from emlkit import FailureKind, Message
+from emlkit import DefectKind, FailureKind, Message
 from emlkit.parse.sniff import BOM, first_line_is_header, sniff_failure
 
 
@@ -64,11 +64,45 @@ def test_outlook_msg_reason_says_how_to_convert() -> None:
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
         b"\xff\xd8\xff\xe0\x00\x10JFIF",
         bytes(range(32)) * 4,
-        b"Subject: hi\n\x00\x00\x00 binary after a header line",
+        b"\x00\x00\x00Subject: NUL bytes before the first header line",
     ],
 )
 def test_binary_formats_are_binary_failures(data: bytes) -> None:
     assert_failure(emlkit.parse_bytes(data), FailureKind.BINARY, data)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\x00\x00\x00 NUL bytes right after a header line",
+        b"Text, then the NUL padding a crashed mail client leaves.\n" + b"\x00" * 600,
+        bytes(range(32)) * 20,  # past the share of control characters binary data has
+    ],
+)
+def test_a_message_holding_binary_bytes_is_still_a_message(body: bytes) -> None:
+    data = b"From: anna@example.org\nSubject: hi\n\n" + body
+    assert sniff_failure(data) is None
+    message = emlkit.parse_bytes(data)
+    assert message.ok and message.subject == "hi"
+    assert [a.address for a in message.from_] == ["anna@example.org"]
+    assert DefectKind.BINARY_TEXT in {defect.kind for defect in message.defects}
+    [part] = message.attachments  # the bytes kept, hashed, not read as text
+    assert part.sha256 == hashlib.sha256(body).hexdigest()
+
+
+def test_an_attachment_sent_as_binary_is_read_whole() -> None:
+    payload = bytes(range(256)) * 4  # NUL bytes within the first 4 KB of the message
+    data = (
+        b"From: anna@example.org\nSubject: scan\nMIME-Version: 1.0\n"
+        b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\n"
+        b"The scan.\n--B\nContent-Type: application/octet-stream; name=scan.bin\n"
+        b"Content-Transfer-Encoding: binary\n\n" + payload + b"\n--B--\n"
+    )
+    message = emlkit.parse_bytes(data)
+    assert message.ok and message.text == "The scan."
+    [attachment] = message.attachments
+    assert attachment.filename == "scan.bin"
+    assert attachment.sha256 == hashlib.sha256(payload).hexdigest()
 
 
 @pytest.mark.parametrize(

@@ -44,13 +44,14 @@ def sniff_failure(data: bytes) -> Failure | None:
     for magic, kind, reason in _MAGIC:
         if data.startswith(magic):
             return Failure(kind, reason)
+    if first_line_is_header(data):
+        # Mail, whatever follows: an attachment sent with Content-Transfer-Encoding: binary,
+        # or the NUL bytes a crashed mail client leaves in its mbox, are evidence too (the
+        # parts that hold them are listed as binary, not read as text).
+        return None
     if looks_binary(data):
         return Failure(FailureKind.BINARY, "binary data, not an email message")
-    if not first_line_is_header(data):
-        return Failure(
-            FailureKind.NOT_A_MESSAGE, "text without header fields, not an email message"
-        )
-    return None
+    return Failure(FailureKind.NOT_A_MESSAGE, "text without header fields, not an email message")
 
 
 def looks_binary(data: bytes) -> bool:
