@@ -105,6 +105,28 @@ def test_parse_rfc_date_rejects_nonsense_and_out_of_range_years() -> None:
     assert parse_rfc_date("Thu, 00 Xxx 0000 00:00:00 +0000") is None
 
 
+@pytest.mark.parametrize(
+    ("raw", "year"),
+    [
+        ("Fri, 1 Jan 21 10:00:00 +0000", 2021),  # two digits: 00-49 are 20xx
+        ("Fri, 1 Jan 99 10:00:00 +0000", 1999),  # 50-99 are 19xx
+        ("Fri, 1 Jan 121 10:00:00 +0000", 2021),  # three digits: 1900 plus (RFC 5322, 4.3)
+        ("Fri, 1 Jan 0001 10:00:00 +0000", None),  # year 1 as written, not 2001
+        ("Fri, 1 Jan 0099 10:00:00 +0000", None),
+        ("1 Jan 2021 10:00 +0300", 2021),
+    ],
+)
+def test_years_are_read_as_rfc_5322_writes_them(raw: str, year: int | None) -> None:
+    value = parse_rfc_date(raw)
+    assert (value.year if value is not None else None) == year
+
+
+def test_a_year_written_with_leading_zeros_is_unusable_not_moved_to_this_century() -> None:
+    date = dated("Mon, 1 Jan 0001 00:00:00 +0000").date
+    assert date.value is None and date.source is DateSource.NONE
+    assert date.raw == "Mon, 1 Jan 0001 00:00:00 +0000"
+
+
 # --- lenient dates -------------------------------------------------------------------------------
 
 

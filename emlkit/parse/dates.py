@@ -18,6 +18,11 @@ _EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _COLON_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})$")
 _YEAR = re.compile(r"(?<!\d)(\d{4}|\d{2})(?!\d)")
+_WRITTEN_YEAR = re.compile(
+    r"(?<![\w:])(\d{1,2}[ \t]+[A-Za-z]{3,}[ \t]+)(\d+)(?=[ \t]+\d{1,2}:)", re.ASCII
+)
+"""Day, month name and the year as written, before the time: the stdlib reads a year by
+value, so ``0001`` becomes 2001 and ``121`` nothing."""
 _DOTTED = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 _CANONICAL = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) "
@@ -97,7 +102,10 @@ def parse_rfc_date(raw: str) -> datetime | None:
     try:
         value = canonical_date(text)
         if value is None:
-            value = parsedate_to_datetime(text)
+            written = _rfc_years(text)
+            if written is None:
+                return None
+            value = parsedate_to_datetime(written)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if value.tzinfo is None:
@@ -105,6 +113,21 @@ def parse_rfc_date(raw: str) -> datetime | None:
             return None
         value = value.replace(tzinfo=UTC)  # "-0000": zone unknown; RFC 5322 says UTC
     return value if _EARLIEST <= value < _LATEST else None
+
+
+def _rfc_years(text: str) -> str | None:
+    """``text`` with its year as RFC 5322 reads it (section 4.3): two digits are 19xx or 20xx
+    (as the stdlib reads any value below 100), three digits are 1900 plus their value; None
+    when four digits or more are written with a value below 100 (``0001``, not 2001)."""
+    match = _WRITTEN_YEAR.search(text)
+    if match is None:
+        return text
+    year = match[2]
+    if len(year) == 3:
+        return text[: match.start(2)] + str(1900 + int(year)) + text[match.end(2) :]
+    if len(year) >= 4 and int(year) < 100:
+        return None
+    return text
 
 
 def canonical_date(text: str) -> datetime | None:
