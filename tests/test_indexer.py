@@ -4,6 +4,7 @@ crash safety, and the refusal to write inside the corpus."""
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import signal
 import sqlite3
@@ -11,7 +12,10 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -20,10 +24,12 @@ from click.testing import CliRunner
 import emlkit
 from emlkit.cli import main
 from emlkit.errors import InputError, StoreLockedError, UsageError
-from emlkit.index import derived, identities
-from emlkit.index.indexer import index_paths
+from emlkit.index import derived, identities, indexer
+from emlkit.index.indexer import Parsed, index_paths, parse_batch
 from emlkit.index.store import Store
 from emlkit.parse import files
+from emlkit.parse.reader import Chunk
+from emlkit.policy import Policy
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -552,3 +558,61 @@ def test_a_message_that_cannot_be_turned_into_rows_fails_alone(
     [failed] = summary.failed
     assert failed.path.endswith("002.eml") and failed.kind == "parser-error"
     assert failed.reason == "the record could not be turned into rows: ValueError: a bug"
+
+
+class _LazyFuture(Future[list[Parsed]]):
+    """Runs its task when its result is asked for, in this process (or fails, once a worker
+    of its pool has died: a real pool's pending tasks all fail then)."""
+
+    def __init__(self, pool: _DyingPool, batch: list[Chunk], policy: Policy) -> None:
+        super().__init__()
+        self.pool, self.batch, self.policy = pool, batch, policy
+
+    def result(self, timeout: float | None = None) -> list[Parsed]:
+        if not self.done():
+            if self.pool.broken:
+                self.set_exception(BrokenProcessPool("a process in the pool died"))
+            else:
+                self.set_result(parse_batch(self.batch, self.policy))
+        return super().result(timeout)
+
+
+class _DyingPool(Executor):
+    """A worker pool whose worker dies on any task that holds a file named poison*."""
+
+    made = 0
+
+    def __init__(self, jobs: int) -> None:
+        type(self).made += 1
+        self.broken = False
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        batch, policy = args
+        if any(chunk.path.name.startswith("poison") for chunk in batch):
+            self.broken = True
+        return _LazyFuture(self, batch, policy)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        pass
+
+
+def test_a_file_that_kills_its_worker_fails_alone_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = corpus(tmp_path, count=40)
+    poison = root / "annex-03" / "poison.eml"  # sorted after the 40 others: the third batch
+    poison.write_bytes(message(99))
+    (root / "annex-03" / "post.eml").write_bytes(message(98))  # after it, in its batch
+    monkeypatch.setattr(indexer, "_worker_pool", _DyingPool)
+    _DyingPool.made = 0
+    summary = index_paths([root], tmp_path / "index.db", jobs=2)
+    assert _DyingPool.made == 3  # the first, one after the death, one after the poison's own
+    assert (summary.files_seen, summary.files_indexed, summary.files_failed) == (42, 41, 1)
+    [failed] = summary.failed
+    assert failed.path == str(poison) and failed.kind == "parser-error"
+    assert "worker process parsing it died" in failed.reason
+    assert rows(tmp_path / "index.db", "SELECT count(*) FROM messages") == [(41,)]
+    stored = rows(
+        tmp_path / "index.db", f"SELECT status, size, sha256 FROM files WHERE path = '{poison}'"
+    )
+    assert stored == [("failed", len(message(99)), hashlib.sha256(message(99)).hexdigest())]

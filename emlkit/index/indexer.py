@@ -17,8 +17,9 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TypeVar
@@ -398,34 +399,103 @@ def parse_batch(chunks: list[Chunk], policy: Policy) -> list[Parsed]:
     return [parse_for_index(chunk, policy) for chunk in chunks]
 
 
-def _parsed(files: Iterable[Path], jobs: int, policy: Policy) -> Iterator[tuple[Chunk, Parsed]]:
-    """Every chunk of ``files`` with its rows, in file order, parsed by ``jobs`` workers."""
+PoolFactory = Callable[[int], Executor]
+"""Makes the pool of ``jobs`` worker processes a run parses in (a parameter for tests)."""
+
+
+def _worker_pool(jobs: int) -> Executor:
+    # Spawned (not forked) workers inherit no file descriptors, so the run's lock dies with
+    # the run itself, even when it is killed.
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _parsed(
+    files: Iterable[Path], jobs: int, policy: Policy, pool_factory: PoolFactory | None = None
+) -> Iterator[tuple[Chunk, Parsed]]:
+    """Every chunk of ``files`` with its rows, in file order, parsed by ``jobs`` workers.
+
+    A worker that dies (killed, out of memory, a crash in a C extension) breaks the whole
+    pool: the chunks it was given are parsed again, one per task in a new pool, and a chunk
+    that kills a worker on its own gets a failure (``parser-error``) while the run goes on.
+    """
     chunks = _chunks(files)
     if jobs == 1 or not _can_spawn():
         for chunk in chunks:
             yield chunk, parse_for_index(chunk, policy)
         return
-    window: deque[tuple[list[Chunk], Future[list[Parsed]]]] = deque()
-    # Spawned (not forked) workers inherit no file descriptors, so the run's lock dies with
-    # the run itself, even when it is killed.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=context,
-        initializer=_exit_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
+    pool_factory = pool_factory or _worker_pool
+    window: _Window = deque()
+    pool = pool_factory(jobs)
+    try:
         for batch in _batches(chunks):
             window.append((batch, pool.submit(parse_batch, batch, policy)))
             if len(window) >= jobs * _WINDOW_PER_WORKER:
-                yield from _results(window.popleft())
+                pool = yield from _first_results(pool, pool_factory, jobs, window, policy)
         while window:
-            yield from _results(window.popleft())
+            pool = yield from _first_results(pool, pool_factory, jobs, window, policy)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _results(item: tuple[list[Chunk], Future[list[Parsed]]]) -> Iterator[tuple[Chunk, Parsed]]:
-    batch, future = item
-    yield from zip(batch, future.result(), strict=True)
+_Window = deque[tuple[list[Chunk], Future[list[Parsed]]]]
+"""The batches handed to the workers, in file order, with their results to come."""
+
+
+def _first_results(
+    pool: Executor, pool_factory: PoolFactory, jobs: int, window: _Window, policy: Policy
+) -> Generator[tuple[Chunk, Parsed], None, Executor]:
+    """The results of the window's first batch; return the pool the run goes on with."""
+    batch, future = window.popleft()
+    try:
+        results = future.result()
+    except BrokenProcessPool:
+        return (yield from _after_a_death(pool, pool_factory, jobs, batch, window, policy))
+    yield from zip(batch, results, strict=True)
+    return pool
+
+
+def _after_a_death(
+    pool: Executor,
+    pool_factory: PoolFactory,
+    jobs: int,
+    batch: list[Chunk],
+    window: _Window,
+    policy: Policy,
+) -> Generator[tuple[Chunk, Parsed], None, Executor]:
+    """Parse again, one chunk a task, what a broken pool held (``batch`` and the ``window``,
+    which it empties); return the pool the run goes on with."""
+    suspects = batch + [chunk for waiting, _ in window for chunk in waiting]
+    window.clear()
+    pool.shutdown(wait=True, cancel_futures=True)
+    pool = pool_factory(jobs)
+    for chunk in suspects:
+        try:
+            [parsed] = pool.submit(parse_batch, [chunk], policy).result()
+        except BrokenProcessPool:
+            parsed = _worker_died(chunk)
+            pool.shutdown(wait=True, cancel_futures=True)
+            pool = pool_factory(jobs)
+        yield chunk, parsed
+    return pool
+
+
+def _worker_died(chunk: Chunk) -> Parsed:
+    """The failure of a chunk whose worker died parsing it alone. Its facts (size, time,
+    hash) are left to the main process, which streams the file rather than read it whole."""
+    reason = (
+        "the worker process parsing it died (killed, out of memory, or a crash in a"
+        " compiled library); the rest of the run went on"
+    )
+    if chunk.data is None:
+        return Parsed("", -1, None, ("parser-error", reason))
+    return Parsed(
+        hashlib.sha256(chunk.data).hexdigest(), len(chunk.data), None, ("parser-error", reason)
+    )
 
 
 def _batches(chunks: Iterator[Chunk]) -> Iterator[list[Chunk]]:
