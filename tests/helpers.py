@@ -14,7 +14,10 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import pytest
+
 from emlkit import DefectKind, Message
+from emlkit.parse import files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -178,3 +181,16 @@ def undo_thread_table(connection: sqlite3.Connection) -> None:
         connection.execute(f"ALTER TABLE messages ADD COLUMN {column}")
     connection.execute("CREATE INDEX messages_thread ON messages(thread_id)")
     connection.execute("DELETE FROM schema_migrations WHERE version >= 4")
+
+
+def refuse_listing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make the walk unable to list ``folder``, as for a folder without read permission
+    (which chmod cannot give: the tests may run as root)."""
+    listing = files._listing
+
+    def refusing(path: str) -> tuple[list[str], list[str]]:
+        if path == str(folder):
+            raise PermissionError(13, "Permission denied", path)
+        return listing(path)
+
+    monkeypatch.setattr(files, "_listing", refusing)

@@ -20,6 +20,7 @@ from unittest import mock
 
 import pytest
 from click.testing import CliRunner
+from helpers import refuse_listing
 
 import emlkit
 from emlkit.cli import main
@@ -27,7 +28,6 @@ from emlkit.errors import InputError, StoreLockedError, UsageError
 from emlkit.index import derived, identities, indexer
 from emlkit.index.indexer import Parsed, index_paths, parse_batch
 from emlkit.index.store import Store
-from emlkit.parse import files
 from emlkit.parse.reader import Chunk
 from emlkit.policy import Policy
 
@@ -212,14 +212,7 @@ def test_a_folder_that_cannot_be_listed_is_reported_and_its_files_not_called_mis
         connection.execute("UPDATE files SET last_seen = 'earlier' WHERE path LIKE '%inside.eml'")
     connection.close()
 
-    listing = files._listing
-
-    def refusing(folder: str) -> tuple[list[str], list[str]]:
-        if folder == str(locked):  # as for a folder without read permission (tests run as root)
-            raise PermissionError(13, "Permission denied", folder)
-        return listing(folder)
-
-    monkeypatch.setattr(files, "_listing", refusing)
+    refuse_listing(monkeypatch, locked)
     summary = index_paths([root], db, jobs=1)
     assert [(f.path, f.kind, f.reason) for f in summary.unreadable_folders] == [
         (str(locked), "unreadable", "cannot list the folder: Permission denied")

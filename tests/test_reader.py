@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import FIXTURES, make_message
+from helpers import FIXTURES, make_message, refuse_listing
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -419,14 +419,7 @@ def test_a_folder_that_cannot_be_listed_gives_a_failure_record(
     locked = tmp_path / "locked"
     locked.mkdir()
     (locked / "b.eml").write_bytes(make_message())
-    listing = files._listing
-
-    def refusing(folder: str) -> tuple[list[str], list[str]]:
-        if folder == str(locked):  # as for a folder without read permission (tests run as root)
-            raise PermissionError(13, "Permission denied", folder)
-        return listing(folder)
-
-    monkeypatch.setattr(files, "_listing", refusing)
+    refuse_listing(monkeypatch, locked)
     first, second = emlkit.iter_messages(tmp_path)
     assert first.ok and first.source.path == str(tmp_path / "a.eml")
     assert second.source.path == str(locked)
