@@ -27,6 +27,7 @@ from emlkit.errors import (
     QueryError,
     StoreError,
     UsageError,
+    WorkerError,
 )
 from emlkit.parse import (
     iter_file_messages,
@@ -154,6 +155,7 @@ __all__ = [
     "Threads",
     "Timeline",
     "UsageError",
+    "WorkerError",
     "__version__",
     "iter_file_messages",
     "iter_mail_files",

@@ -36,6 +36,11 @@ class StoreLockedError(StoreError):
     """Another ``emlkit index`` is writing to the same database right now."""
 
 
+class WorkerError(EmlkitError):
+    """The worker processes of an index run keep dying, file after file: the machine is out
+    of memory, or cannot start them. What was stored before is kept."""
+
+
 class NotFoundError(UsageError, KeyError):
     """A message, thread or annex asked for by id is not in the index.
 

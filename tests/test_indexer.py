@@ -24,7 +24,7 @@ from helpers import refuse_listing
 
 import emlkit
 from emlkit.cli import main
-from emlkit.errors import InputError, StoreLockedError, UsageError
+from emlkit.errors import InputError, StoreLockedError, UsageError, WorkerError
 from emlkit.index import derived, identities, indexer
 from emlkit.index.indexer import Parsed, index_paths, parse_batch
 from emlkit.index.store import Store
@@ -609,3 +609,29 @@ def test_a_file_that_kills_its_worker_fails_alone_and_the_run_goes_on(
         tmp_path / "index.db", f"SELECT status, size, sha256 FROM files WHERE path = '{poison}'"
     )
     assert stored == [("failed", len(message(99)), hashlib.sha256(message(99)).hexdigest())]
+
+
+class _HopelessPool(_DyingPool):
+    """A pool whose workers die on every task (out of memory, or unable to start)."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.broken = True
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_workers_that_die_on_every_file_stop_the_run_with_one_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = corpus(tmp_path, count=40)
+    db = tmp_path / "index.db"
+    monkeypatch.setattr(indexer, "_worker_pool", _HopelessPool)
+    _HopelessPool.made = 0
+    with pytest.raises(WorkerError, match=r"died on 5 files in a row, the last .*/004\.eml"):
+        index_paths([root], db, jobs=2)
+    assert _HopelessPool.made == 6  # the first, one to parse again, one after four deaths each
+    result = CliRunner().invoke(main, ["index", str(root), "--db", str(db), "-q"])
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "worker processes died on 5 files in a row" in line
+    monkeypatch.undo()  # healthy workers: the next run indexes everything
+    assert index_paths([root], db, jobs=2).files_indexed == 40

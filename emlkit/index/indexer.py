@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TypeVar
 
-from emlkit.errors import InputError, StoreError, StoreLockedError, UsageError
+from emlkit.errors import InputError, StoreError, StoreLockedError, UsageError, WorkerError
 from emlkit.index.annexes import annex_from_path
 from emlkit.index.derived import before_run, refresh_derived
 from emlkit.index.rows import MessageRows, message_rows, search_columns
@@ -42,6 +42,7 @@ _BATCH_BYTES = 4 << 20
 _PARENT_CHECK_SECONDS = 0.5
 _WALK_PAGE = 1000  # walked paths read from the store at a time
 _MIN_FILES_FOR_WORKERS = 32  # below this, starting worker processes costs more than it saves
+_DEATHS_IN_A_ROW = 5  # then the workers, not the files, are the trouble: stop
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,12 +474,21 @@ def _after_a_death(
     window.clear()
     pool.shutdown(wait=True, cancel_futures=True)
     pool = pool_factory(jobs)
+    deaths = 0
     for chunk in suspects:
         try:
             [parsed] = pool.submit(parse_batch, [chunk], policy).result()
+            deaths = 0
         except BrokenProcessPool:
-            parsed = _worker_died(chunk)
             pool.shutdown(wait=True, cancel_futures=True)
+            deaths += 1
+            if deaths == _DEATHS_IN_A_ROW:
+                raise WorkerError(
+                    f"worker processes died on {deaths} files in a row, the last"
+                    f" {path_text(str(chunk.path))}: is the machine out of memory? What was"
+                    " stored is kept; run again, with fewer --jobs"
+                ) from None
+            parsed = _worker_died(chunk)
             pool = pool_factory(jobs)
         yield chunk, parsed
     return pool
