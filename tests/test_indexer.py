@@ -24,7 +24,7 @@ from helpers import refuse_listing
 
 import emlkit
 from emlkit.cli import main
-from emlkit.errors import InputError, StoreLockedError, UsageError, WorkerError
+from emlkit.errors import InputError, StoreError, StoreLockedError, UsageError, WorkerError
 from emlkit.index import derived, identities, indexer
 from emlkit.index.indexer import Parsed, index_paths, parse_batch
 from emlkit.index.store import Store
@@ -635,3 +635,28 @@ def test_workers_that_die_on_every_file_stop_the_run_with_one_error(
     assert "worker processes died on 5 files in a row" in line
     monkeypatch.undo()  # healthy workers: the next run indexes everything
     assert index_paths([root], db, jobs=2).files_indexed == 40
+
+
+def test_a_full_disk_is_one_error_line_and_the_next_run_completes_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = corpus(tmp_path, count=60)
+    db = tmp_path / "index.db"
+    opened = Store.__init__
+
+    def small(self: Store, path: str | Path, readonly: bool = False) -> None:
+        opened(self, path, readonly)
+        if not readonly:  # SQLite's own limit on the pages: SQLITE_FULL, as on a full disk
+            self.db.execute("PRAGMA max_page_count = 60")
+
+    monkeypatch.setattr(Store, "__init__", small)
+    with pytest.raises(StoreError, match=r"could not be written \(database or disk is full\)"):
+        index_paths([root], db, jobs=1)
+    result = CliRunner().invoke(main, ["index", str(root), "--db", str(db), "-q"])
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "database or disk is full" in line and "next run goes on" in line
+    monkeypatch.undo()  # room again
+    summary = index_paths([root], db, jobs=1)
+    assert summary.ok and summary.files_indexed + summary.files_unchanged == 60
+    assert rows(db, "SELECT count(*) FROM messages") == [(60,)]

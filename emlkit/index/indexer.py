@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import multiprocessing
 import os
+import sqlite3
 import sys
 import threading
 import time
@@ -133,10 +134,25 @@ def index_paths(
         db_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(f"{db_path}: cannot create the index ({error})") from error
-    with _exclusive_lock(db_path), Store(db_path) as store:
-        workers = jobs or os.cpu_count() or 1
-        run = _Run(store, db_path, roots, workers, progress, policy, annex_of, finish)
-        return run.execute()
+    try:
+        with _exclusive_lock(db_path), Store(db_path) as store:
+            workers = jobs or os.cpu_count() or 1
+            run = _Run(store, db_path, roots, workers, progress, policy, annex_of, finish)
+            return run.execute()
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorname not in _ENVIRONMENT_ERRORS:
+            raise
+        raise StoreError(
+            f"{db_path}: the index could not be written ({error}); what earlier"
+            " transactions stored is kept, and the next run goes on from there"
+        ) from error
+
+
+_ENVIRONMENT_ERRORS = frozenset(
+    {"SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM"}
+)
+"""SQLite's errors that come from the machine (a full disk, a failing or read-only one),
+not from emlkit: reported as one line, like any other unusable index."""
 
 
 class _Run:
@@ -204,7 +220,8 @@ class _Run:
             refresh_derived(self.store, changed, before, removed)
             self.summary.threads = self.store.counts()["threads"]
         except BaseException:
-            self.store.db.execute("ROLLBACK")
+            if self.store.db.in_transaction:  # SQLite may have rolled back itself (disk full)
+                self.store.db.execute("ROLLBACK")
             raise
         self.store.db.execute("COMMIT")
         self.summary.seconds = round(time.monotonic() - self.started, 3)
