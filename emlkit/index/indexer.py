@@ -31,7 +31,7 @@ from emlkit.index.derived import before_run, refresh_derived
 from emlkit.index.rows import MessageRows, message_rows, search_columns
 from emlkit.index.store import FileFacts, FileState, Store
 from emlkit.parse.files import iter_mail_paths, os_path, path_text
-from emlkit.parse.headers import surrogates_to_text
+from emlkit.parse.message import error_text
 from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk_with_stat
 from emlkit.policy import Policy, default
 
@@ -406,8 +406,7 @@ def parse_for_index(chunk: Chunk, policy: Policy) -> Parsed:
     try:
         rows = message_rows(message, search_columns(message))
     except Exception as error:  # a bug on one message must not end a run over a million
-        error_text = surrogates_to_text(f"{type(error).__name__}: {error}")
-        reason = f"the record could not be turned into rows: {error_text}"
+        reason = f"the record could not be turned into rows: {error_text(error)}"
         return Parsed(source.sha256, source.size, None, ("parser-error", reason), file_status)
     return Parsed(source.sha256, source.size, rows, None, file_status)
 
@@ -518,11 +517,10 @@ def _worker_died(chunk: Chunk) -> Parsed:
         "the worker process parsing it died (killed, out of memory, or a crash in a"
         " compiled library); the rest of the run went on"
     )
+    failure = ("parser-error", reason)
     if chunk.data is None:
-        return Parsed("", -1, None, ("parser-error", reason))
-    return Parsed(
-        hashlib.sha256(chunk.data).hexdigest(), len(chunk.data), None, ("parser-error", reason)
-    )
+        return Parsed("", -1, None, failure)
+    return Parsed(hashlib.sha256(chunk.data).hexdigest(), len(chunk.data), None, failure)
 
 
 def _batches(chunks: Iterator[Chunk]) -> Iterator[list[Chunk]]:

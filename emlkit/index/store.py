@@ -226,8 +226,7 @@ class Store:
         under the ``unseen`` folders (which could not be listed)."""
         stamp = now()
         outside = "".join(" AND substr(path, 1, ?) != ?" for _ in unseen)
-        prefixes = [folder.rstrip("/") + "/" for folder in unseen]
-        hidden = [value for prefix in prefixes for value in (len(prefix), prefix)]
+        hidden = [value for folder in unseen for value in _under_root(folder)[1:]]
         for root in roots:
             self.db.execute(
                 "UPDATE files SET last_seen = ?"
@@ -325,7 +324,7 @@ class Store:
         missing, except under the ``unseen`` folders (which could not be listed: their files
         may well be there); return their paths."""
         missing: list[str] = []
-        hidden = tuple(folder.rstrip("/") + "/" for folder in unseen)
+        hidden = tuple(_under_root(folder)[2] for folder in unseen)
         for root in roots:
             gone = self.db.execute(
                 f"SELECT id, path FROM files WHERE status != 'missing' AND {_UNDER_ROOT}"

@@ -85,7 +85,7 @@ def parse_bytes(
         stdlib_message, defects = _stdlib_parse(data.removeprefix(BOM))
         return build_record(stdlib_message, source, policy, depth=0, parent=None, defects=defects)
     except Exception as error:  # a bug, or a form no library foresaw: data, not a crash
-        reason = f"the parser failed: {_error_text(error)}"
+        reason = f"the parser failed: {error_text(error)}"
         failure = Failure(FailureKind.PARSER_ERROR, reason)
         mid = synthetic_id(source.sha256)
         return Message(source=source, message_id=mid, message_id_synthetic=True, failure=failure)
@@ -100,12 +100,13 @@ def _stdlib_parse(data: bytes) -> tuple[StdlibMessage, list[Defect]]:
         return message, [Defect(DefectKind.LIMIT_REACHED, "0", detail)]
     except Exception as error:  # e.g. RFC 2231 parameters "boundary*" and "boundary*0" both
         message = split_message(data, headers_only=True)
-        detail = f"the stdlib parser failed ({_error_text(error)}); the body was kept unsplit"
+        detail = f"the stdlib parser failed ({error_text(error)}); the body was kept unsplit"
         return message, [Defect(DefectKind.STDLIB, "0", detail)]
 
 
-def _error_text(error: Exception) -> str:
-    """An exception as one line of text: its class and message, shortened."""
+def error_text(error: Exception) -> str:
+    """An exception as one line of text (its class and message, shortened, raw bytes as
+    ``\\xNN``): what a failure record says of an error no input should cause."""
     text = f"{type(error).__name__}: {error}".rstrip(": ")
     return surrogates_to_text(" ".join(text.split()))[:200]
 
