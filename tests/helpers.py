@@ -168,9 +168,19 @@ def defects_of(message: Message, kind: DefectKind) -> list[tuple[str, str]]:
     return [(d.where, d.detail) for d in message.defects if d.kind is kind]
 
 
+def undo_content_digest(connection: sqlite3.Connection) -> None:
+    """Turn an index back into what emlkit wrote before migration 5 ("content-digest"): no
+    digests, and the migration not applied (the flags are left as they are)."""
+    connection.execute("DROP INDEX messages_message_id_content")
+    connection.execute("ALTER TABLE messages DROP COLUMN content_sha256")
+    connection.execute("CREATE INDEX messages_message_id ON messages(message_id)")
+    connection.execute("DELETE FROM schema_migrations WHERE version >= 5")
+
+
 def undo_thread_table(connection: sqlite3.Connection) -> None:
     """Turn an index back into what emlkit wrote before migration 4 ("thread-table"): the
     placements on ``messages`` itself, and the migration not applied."""
+    undo_content_digest(connection)
     connection.execute("DROP TABLE message_threads")
     for column in (
         "thread_id TEXT",

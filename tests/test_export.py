@@ -98,7 +98,10 @@ def test_forwarded_messages_name_their_carrier_and_its_paths(rows: list[dict[str
         carrier = ids[row["carrier_id"]]
         assert row["carrier_message_id"] == carrier["message_id"]
         assert row["paths"] == carrier["paths"] and row["carrier_part"]
-        assert row["conflicting"]  # the original is in the corpus too, with other bytes
+        (original,) = [r for r in rows if r["message_id"] == row["message_id"] and r is not row]
+        assert original["carrier_id"] is None and original["sha256"] != row["sha256"]
+        assert original["content_sha256"] == row["content_sha256"]  # a faithful forward
+        assert not row["conflicting"] and not original["conflicting"]
     inner = [r for r in carried if Path(r["paths"][0]).name.startswith("03-04")]
     (attachment,) = inner[0]["attachments"]
     assert attachment["filename"] == "сотрудники_редакции.txt"

@@ -126,6 +126,47 @@ def test_one_message_id_with_different_content_is_kept_twice_and_flagged(
     assert flagged == [(1,), (1,)]
 
 
+HOP = b"Received: from mx.zar.test by mail.zar.test; Tue, 02 Mar 2021 10:00:05 +0300\n"
+
+
+def test_a_forwarded_copy_counts_as_conflicting_only_when_it_says_otherwise(
+    tmp_path: Path,
+) -> None:
+    def forward(inner: bytes) -> bytes:
+        return (
+            b"From: x@zar.test\nSubject: Fwd\nMessage-ID: <fw@zar.test>\n"
+            b'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\n'
+            b"see below\n--b\nContent-Type: message/rfc822\n\n" + inner + b"\n--b--\n"
+        )
+
+    root = corpus(tmp_path, count=1)
+    (root / "annex-03" / "fw.eml").write_bytes(forward(HOP + message(0)))
+    faithful = index_paths([root], tmp_path / "a.db", jobs=1)
+    assert (faithful.forwarded_indexed, faithful.conflicting) == (1, 0)
+    (root / "annex-03" / "fw.eml").write_bytes(forward(HOP + message(0, body="Текст правлен.")))
+    edited = index_paths([root], tmp_path / "b.db", jobs=1)
+    assert (edited.forwarded_indexed, edited.conflicting) == (1, 1)
+    flagged = rows(tmp_path / "b.db", "SELECT conflicting FROM messages ORDER BY id")
+    assert flagged == [(1,), (0,), (1,)]  # the message, the forward, the copy inside it
+
+
+def test_flags_are_cleared_when_the_other_version_is_gone(tmp_path: Path) -> None:
+    root = corpus(tmp_path, count=1)
+    folder, db = root / "annex-03", tmp_path / "index.db"
+    (folder / "copy.eml").write_bytes(HOP + message(0))  # other bytes, the same content
+    (folder / "edit.eml").write_bytes(message(0, body="Другой текст."))
+    index_paths([root], db, jobs=1)
+    assert rows(db, "SELECT conflicting FROM messages") == [(1,), (1,), (1,)]
+    (folder / "edit.eml").write_bytes(message(1))  # rewritten: another message
+    summary = index_paths([root], db, jobs=1)
+    assert summary.messages_removed == 1
+    flags = "SELECT message_id, conflicting FROM messages ORDER BY id"
+    assert rows(db, flags) == [("m0@zar.test", 0), ("m0@zar.test", 0), ("m1@zar.test", 0)]
+    (folder / "edit.eml").write_bytes(message(0, body="Третий текст."))
+    index_paths([root], db, jobs=1)  # another edit: a conflict again
+    assert rows(db, flags) == [("m0@zar.test", 1)] * 3
+
+
 def test_changed_file_is_reindexed_and_missing_file_is_kept(tmp_path: Path) -> None:
     root = corpus(tmp_path, count=3)
     db = tmp_path / "index.db"

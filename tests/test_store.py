@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import sqlite3
 from pathlib import Path
 
@@ -127,6 +128,87 @@ def test_every_row_sharing_a_message_id_with_other_bytes_is_flagged(tmp_path: Pa
         assert not again.new and again.row == second.row
         flags = store.db.execute("SELECT conflicting FROM messages ORDER BY id").fetchall()
         assert [f[0] for f in flags] == [1, 1, 1]
+
+
+def _stored(store: Store, versions: list[bytes]) -> list[bool]:
+    file_id = store.upsert_file("/e/a.eml", 1, 1, None, None)
+    for data in versions:
+        store.add_message(emlkit.parse_bytes(data), file_id, None)
+    flags = store.db.execute("SELECT conflicting FROM messages ORDER BY id")
+    return [bool(flag[0]) for flag in flags]
+
+
+def _base64_copy(data: bytes) -> bytes:
+    """The same message as the recipient's server may hold it: a Received hop on top, the
+    body in base64 with CRLF line ends, and no Bcc."""
+    head, body = data.split(b"\n\n", 1)
+    head = head.replace(b"Content-Type", b"Content-Transfer-Encoding: base64\nContent-Type")
+    lines = [b"Received: from mx.zar.test by mail.zar.test; Tue, 2 Mar 2021 10:15:02 +0300"]
+    lines += head.replace(b"Cc: d@zar.test\nBcc: e@zar.test", b"Cc: d@zar.test").split(b"\n")
+    return b"\r\n".join(lines) + b"\r\n\r\n" + base64.encodebytes(body).replace(b"\n", b"\r\n")
+
+
+SENT = PLAIN.replace(b"Cc: d@zar.test\n", b"Cc: d@zar.test\nBcc: e@zar.test\n")
+
+
+def test_copies_that_say_the_same_are_not_flagged(tmp_path: Path) -> None:
+    """The Sent copy, the recipient's copy (another transfer encoding, a Received hop, no
+    Bcc) and a forwarded copy differ in bytes, not in what the message says."""
+    received = _base64_copy(SENT)
+    assert b"Bcc" not in received and emlkit.parse_bytes(received).text == "Протокол подписан.\n"
+    with Store(tmp_path / "i.db") as store, store.atomic():
+        assert _stored(store, [SENT, received, FORWARD]) == [False] * 4
+        digests = store.db.execute("SELECT DISTINCT content_sha256 FROM messages").fetchall()
+        assert len(digests) == 2  # the three copies, and the forwarding message
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("подписан.".encode(), "не подписан.".encode()),
+        (b"C <c@zar.test>", b"C <c2@zar.test>"),
+        (b"C <c@zar.test>", b"Carl <c@zar.test>"),
+        (b"+0300", b"+0200"),
+        (b"Subject: Re: ", b"Subject: Fwd: "),
+        (b"In-Reply-To: <p0@zar.test>", b"In-Reply-To: <p9@zar.test>"),
+    ],
+    ids=["text", "address", "display name", "date", "subject", "in-reply-to"],
+)
+def test_a_copy_that_says_otherwise_flags_every_copy(
+    tmp_path: Path, old: bytes, new: bytes
+) -> None:
+    edited = PLAIN.replace(old, new)
+    assert edited != PLAIN
+    with Store(tmp_path / "i.db") as store, store.atomic():
+        assert _stored(store, [PLAIN, _base64_copy(PLAIN), edited]) == [True] * 3
+
+
+def test_an_attachment_with_other_bytes_is_another_content(tmp_path: Path) -> None:
+    def with_attachment(data: bytes) -> bytes:
+        return (
+            b"From: x@zar.test\nMessage-ID: <a1@zar.test>\n"
+            b'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\n'
+            b"see the act\n--b\nContent-Type: application/pdf\n"
+            b'Content-Disposition: attachment; filename="act.pdf"\n'
+            b"Content-Transfer-Encoding: base64\n\n" + base64.encodebytes(data) + b"--b--\n"
+        )
+
+    with Store(tmp_path / "i.db") as store, store.atomic():
+        versions = [with_attachment(b"%PDF-1.4 one"), with_attachment(b"%PDF-1.4 two")]
+        assert _stored(store, versions) == [True, True]
+
+
+def test_a_conflict_lasts_while_two_versions_remain(tmp_path: Path) -> None:
+    versions = [PLAIN.replace("подписан".encode(), word.encode()) for word in "абв"]
+    with Store(tmp_path / "i.db") as store, store.atomic():
+        files = [store.upsert_file(f"/e/{n}.eml", 1, 1, None, None) for n in range(3)]
+        for file_id, data in zip(files, versions, strict=True):
+            store.add_message(emlkit.parse_bytes(data), file_id, None)
+        flags = "SELECT conflicting FROM messages ORDER BY id"
+        assert store.forget_file_messages(files[2]) == 1
+        assert [f[0] for f in store.db.execute(flags)] == [1, 1]
+        assert store.forget_file_messages(files[1]) == 1
+        assert [f[0] for f in store.db.execute(flags)] == [0]
 
 
 def test_a_file_is_marked_finished_with_its_batch_of_rows(tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ COLUMNS = (
     "locations",
     "sha256",
     "size",
+    "content_sha256",
     "annex",
     "carrier_id",
     "carrier_message_id",
@@ -65,7 +66,7 @@ COLUMNS = (
 _MESSAGE_COLUMNS = (
     "m.id, m.message_id, m.message_id_synthetic, m.conflicting, m.sha256, m.size, m.annex,"
     " m.carrier_id, c.message_id, m.carrier_part, th.thread_id, th.thread_parent_id, m.subject,"
-    ' m.date, m.date_utc, m.date_source, m.in_reply_to, m."references"'
+    ' m.date, m.date_utc, m.date_source, m.in_reply_to, m."references", m.content_sha256'
 )
 
 
@@ -152,6 +153,7 @@ def export_rows(store: Store, annex: int | None = None) -> Generator[dict[str, A
             "locations": locations,
             "sha256": m[4],
             "size": m[5],
+            "content_sha256": m[18],
             "annex": m[6],
             "carrier_id": m[7],
             "carrier_message_id": m[8],

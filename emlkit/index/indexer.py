@@ -336,7 +336,7 @@ class _Run:
             return
         self.summary.messages_indexed += 1
         self.summary.forwarded_indexed += stored.forwarded
-        self.summary.conflicting += int(stored.conflicting)
+        self.summary.conflicting += stored.conflicts
 
     def _close_file(self, current: _OpenFile) -> None:
         failed = current.failure if current.messages == 0 else None

@@ -12,6 +12,7 @@ import json
 from datetime import datetime
 from typing import NamedTuple
 
+from emlkit.index.content import content_digest
 from emlkit.index.date_rules import date_anomalies
 from emlkit.index.text import index_columns
 from emlkit.records import Address, Message, charset_dict, hop_dict
@@ -31,7 +32,7 @@ ROLES = ("from", "sender", "reply_to", "to", "cc", "bcc")
 
 MESSAGE_COLUMNS = (
     "subject, base_subject, from_name, from_address, date, date_utc, date_raw, date_source,"
-    ' in_reply_to, "references", text, html, charsets, received, headers'
+    ' in_reply_to, "references", text, html, charsets, received, headers, content_sha256'
 )
 """The columns of ``messages`` that :attr:`MessageRows.columns` holds, in its order."""
 
@@ -65,6 +66,11 @@ class MessageRows(NamedTuple):
     keys: str
     children: tuple[MessageRows, ...]
 
+    @property
+    def content_sha256(self) -> str:
+        """The digest of what the message says (:mod:`emlkit.index.content`)."""
+        return str(self.columns[-1])
+
 
 def address_groups(message: Message) -> tuple[tuple[Address, ...], ...]:
     """The address headers of a message, in the order of :data:`ROLES`."""
@@ -92,6 +98,22 @@ def message_rows(message: Message, columns: SearchColumns | None = None) -> Mess
     date, date_utc = _iso(message.date.value), _iso(message.date.utc)
     hops = [hop_dict(hop) for hop in message.received]
     anomalies = date_anomalies(date, date_utc, message.date.source.value, message.date.raw, hops)
+    subject, text, html = message.subject, message.text, message.html
+    in_reply_to, references = _json(list(message.in_reply_to)), _json(list(message.references))
+    addresses = tuple(
+        (role, position, address.name, address.address.lower())
+        for role, group in zip(ROLES, address_groups(message), strict=True)
+        for position, address in enumerate(group)
+    )
+    attachments = tuple(
+        (n, a.filename, a.content_type, a.size, a.sha256, int(a.inline), a.content_id, a.part)
+        for n, a in enumerate(message.attachments)
+    )
+    content = content_digest(
+        (subject, date_utc, in_reply_to, references, text, html),
+        addresses,
+        ((n, filename, kind, sha) for n, filename, kind, _size, sha, *_ in attachments),
+    )
     return MessageRows(
         sha256=message.source.sha256,
         size=message.source.size,
@@ -101,7 +123,7 @@ def message_rows(message: Message, columns: SearchColumns | None = None) -> Mess
         offset=message.source.offset,
         part=message.parent.part if message.parent else "",
         columns=(
-            message.subject,
+            subject,
             message.base_subject,
             first.name,
             first.address,
@@ -109,23 +131,17 @@ def message_rows(message: Message, columns: SearchColumns | None = None) -> Mess
             date_utc,
             message.date.raw,
             message.date.source.value,
-            _json(list(message.in_reply_to)),
-            _json(list(message.references)),
-            message.text,
-            message.html,
+            in_reply_to,
+            references,
+            text,
+            html,
             _json([charset_dict(trail) for trail in message.charsets]),
             _json(hops),
             _json([[h.name, h.raw, h.value] for h in message.headers]),
+            content,
         ),
-        addresses=tuple(
-            (role, position, address.name, address.address.lower())
-            for role, group in zip(ROLES, address_groups(message), strict=True)
-            for position, address in enumerate(group)
-        ),
-        attachments=tuple(
-            (n, a.filename, a.content_type, a.size, a.sha256, int(a.inline), a.content_id, a.part)
-            for n, a in enumerate(message.attachments)
-        ),
+        addresses=addresses,
+        attachments=attachments,
         defects=tuple((n, d.kind.value, d.where, d.detail) for n, d in enumerate(message.defects)),
         anomalies=tuple((a.kind, a.detail, a.seconds) for a in anomalies),
         stems=stems,

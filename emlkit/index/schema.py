@@ -11,6 +11,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 from emlkit.errors import StoreError
+from emlkit.index.content import SQL_DIGEST, register
 
 _001_INITIAL = """
         CREATE TABLE files (
@@ -202,11 +203,25 @@ _004_THREAD_TABLE = """
         ALTER TABLE messages DROP COLUMN thread_by_subject;
 """
 
+# Conflicts by content, not by bytes (docs/indexing.md#duplicates-and-conflicts): every row
+# gets the digest of what it says, and a flag stays only where one Message-ID has two.
+_005_CONTENT_DIGEST = f"""
+        ALTER TABLE messages ADD COLUMN content_sha256 TEXT;
+        UPDATE messages AS m SET content_sha256 = {SQL_DIGEST};
+        DROP INDEX messages_message_id;
+        CREATE INDEX messages_message_id_content ON messages(message_id, content_sha256);
+        UPDATE messages SET conflicting = 0
+            WHERE conflicting = 1 AND NOT EXISTS (
+                SELECT 1 FROM messages o WHERE o.message_id = messages.message_id
+                AND NOT o.message_id_synthetic AND o.content_sha256 != messages.content_sha256);
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "initial", _001_INITIAL),
     (2, "senders-and-time", _002_SENDERS_AND_TIME),
     (3, "case", _003_CASE),
     (4, "thread-table", _004_THREAD_TABLE),
+    (5, "content-digest", _005_CONTENT_DIGEST),
 )
 """Every migration, in the order it must run: (version, name, SQL script)."""
 
@@ -268,6 +283,7 @@ def migrate(db: sqlite3.Connection) -> list[str]:
     """
     applied: list[str] = []
     refuse_foreign(db)
+    register(db)
     with db:
         version = current_version(db)
     _refuse_newer(version)

@@ -95,11 +95,24 @@ class Stored:
     conflicting: bool
     forwarded: int = 0
     """How many forwarded messages inside it were stored as new rows."""
+    conflicts: int = 0
+    """How many new rows, of it and the messages forwarded inside it, were flagged
+    conflicting when they were stored."""
 
 
 def now() -> str:
     """The current UTC time as ISO 8601, to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+_INSERTED = (
+    "sha256, size, message_id, message_id_synthetic, carrier_id, carrier_part,"
+    f" {MESSAGE_COLUMNS}, annex, conflicting"
+)
+_INSERT_MESSAGE = (
+    f"INSERT INTO messages ({_INSERTED})"
+    f" VALUES ({', '.join('?' * len(_INSERTED.split(',')))}) ON CONFLICT (sha256) DO NOTHING"
+)
 
 
 class Store:
@@ -256,8 +269,11 @@ class Store:
             ).fetchone()
             is None
         ]
+        flagged: set[str] = set()
         for row in orphans:
-            self._delete_message(row)
+            flagged |= self._delete_message(row)
+        for message_id in flagged:
+            self._settle_conflict(message_id)
         return len(orphans)
 
     # The run's walk -------------------------------------------------------------------------
@@ -457,14 +473,16 @@ class Store:
             # Every row with this Message-ID is flagged. Rows flagged already are not written
             # again (a rewrite copies the whole large row).
             self.db.execute(
-                "UPDATE messages SET conflicting = 1 WHERE message_id = ? AND conflicting = 0",
+                "UPDATE messages SET conflicting = 1 WHERE message_id = ? AND conflicting = 0"
+                " AND NOT message_id_synthetic",
                 (rows.message_id,),
             )
-        forwarded = 0
+        forwarded, conflicts = 0, int(conflicting)
         for child in rows.children:
             stored = self._add(child, None, annex, (row, child.part))
             forwarded += stored.forwarded + int(stored.new)
-        return Stored(row, new=True, conflicting=conflicting, forwarded=forwarded)
+            conflicts += stored.conflicts
+        return Stored(row, True, conflicting, forwarded, conflicts)
 
     def _link(self, row: int, file_id: int | None, rows: MessageRows) -> None:
         if file_id is not None:
@@ -474,17 +492,15 @@ class Store:
     def _insert_message(
         self, rows: MessageRows, annex: int | None, carrier: tuple[int, str] | None
     ) -> tuple[int, bool] | None:
-        """Insert a message row (flagged conflicting when another row has its Message-ID);
-        return its id and that flag, or None when its bytes are stored already."""
-        conflicting = not rows.synthetic and self._has_message_id(rows.message_id)
+        """Insert a message row (flagged conflicting when another row has its Message-ID and
+        other content); return its id and that flag, or None when its bytes are stored
+        already."""
+        conflicting = not rows.synthetic and self._says_otherwise(rows)
         # No RETURNING: SQLite runs it as a trigger, and a statement with a trigger keeps a
         # statement journal, a temporary file once the row reuses pages FTS5 freed (420 MB
         # written at 20,000 messages).
         inserted = self.db.execute(
-            "INSERT INTO messages (sha256, size, message_id, message_id_synthetic, carrier_id,"
-            f" carrier_part, {MESSAGE_COLUMNS}, annex, conflicting)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (sha256) DO NOTHING",
+            _INSERT_MESSAGE,
             (
                 rows.sha256,
                 rows.size,
@@ -511,19 +527,44 @@ class Store:
             self.flush()  # the search columns held back are most of the memory held
         return row, conflicting
 
-    def _has_message_id(self, message_id: str) -> bool:
+    def _says_otherwise(self, rows: MessageRows) -> bool:
+        """Whether a stored message has this Message-ID and other content."""
         found = self.db.execute(
-            "SELECT 1 FROM messages WHERE message_id = ? LIMIT 1", (message_id,)
+            "SELECT 1 FROM messages WHERE message_id = ? AND content_sha256 != ?"
+            " AND NOT message_id_synthetic LIMIT 1",
+            (rows.message_id, rows.content_sha256),
         )
         return found.fetchone() is not None
 
-    def _delete_message(self, row: int) -> None:
+    def _delete_message(self, row: int) -> set[str]:
+        """Delete a message and those forwarded inside it; return the Message-IDs of the
+        deleted rows that were flagged conflicting."""
         query = "SELECT id FROM messages WHERE carrier_id = ?"
         children = [child[0] for child in self.db.execute(query, (row,))]
+        flagged: set[str] = set()
         for child in children:
-            self._delete_message(child)
+            flagged |= self._delete_message(child)
+        found = self.db.execute(
+            "SELECT message_id FROM messages WHERE id = ? AND conflicting = 1", (row,)
+        ).fetchone()
+        if found is not None:
+            flagged.add(str(found[0]))
         self.db.execute("DELETE FROM messages_fts WHERE rowid = ?", (row,))
         self.db.execute("DELETE FROM messages WHERE id = ?", (row,))
+        return flagged
+
+    def _settle_conflict(self, message_id: str) -> None:
+        """Clear the conflicting flags of a Message-ID whose remaining rows all say the same."""
+        found = self.db.execute(
+            "SELECT count(DISTINCT content_sha256) FROM messages"
+            " WHERE message_id = ? AND NOT message_id_synthetic",
+            (message_id,),
+        )
+        if int(found.fetchone()[0]) < 2:
+            self.db.execute(
+                "UPDATE messages SET conflicting = 0 WHERE message_id = ? AND conflicting = 1",
+                (message_id,),
+            )
 
     # Whole-index steps ---------------------------------------------------------------------
 
