@@ -269,6 +269,8 @@ def test_get_by_message_id_with_or_without_brackets(corpus: Corpus) -> None:
     assert any(p.endswith("02-06_2021-02-16_otvet-gusev.eml") for p in bare.paths)
     copies = corpus.messages.filter(message_id=wanted)
     assert len(copies) == 2 and {m.carrier is None for m in copies} == {True, False}
+    assert {m.content_sha256 for m in copies} == {bare.content_sha256}  # a faithful forward
+    assert not any(m.conflicting for m in copies)
     assert corpus.get(bare.id) == bare
     with pytest.raises(NotFoundError) as raised:
         corpus.get("no-such@id")

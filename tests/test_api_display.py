@@ -89,8 +89,24 @@ def test_message_html_escapes_subject_names_and_body(hostile: Corpus) -> None:
     assert message.sender is not None and SCRIPT in message.sender.name
     html = message._repr_html_()
     assert_escaped(html)
+    assert not message.conflicting and "Conflicting" not in html
     assert "&lt;b&gt;Иванов&lt;/b&gt;" in html and "&amp;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_message_that_another_version_contradicts_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "reply.eml").write_text(REPLY, encoding="utf-8")
+    (folder / "edited.eml").write_text(REPLY.replace("Получил", "Не получил"), encoding="utf-8")
+    with emlkit.open(folder, db=tmp_path / "index.db", jobs=1) as corpus:
+        first, second = corpus.messages.filter(message_id="second@zar.test")
+        assert first.conflicting and second.conflicting
+        assert first.content_sha256 != second.content_sha256
+        assert first.as_dict()["conflicting"] is True
+        assert len(corpus.messages.filter(conflicting=True)) == 2
+        assert not corpus.messages.filter(conflicting=False)
+        assert "Conflicting</th>" in first._repr_html_()
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,7 @@ class MessageSet:
         thread: str | None = None,
         message_id: str | None = None,
         forwarded: bool | None = None,
+        conflicting: bool | None = None,
         id: int | None = None,
     ) -> MessageSet:
         """The messages of this set that match every condition given (see
@@ -76,7 +77,7 @@ class MessageSet:
             raise UsageError("filter a message set before slicing it, not after")
         wanted = MessageFilter(
             sender, recipient, annex, _date(since), _date(until), has_attachment, thread,
-            message_id, forwarded, id,
+            message_id, forwarded, conflicting, id,
         )  # fmt: skip
         return self._with(filters=(*self._query.filters, wanted))
 

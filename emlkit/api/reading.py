@@ -36,7 +36,7 @@ BATCH = 256
 ROW_COLUMNS = (
     "m.id, m.message_id, m.date, m.date_utc, coalesce(m.from_name, ''),"
     f" coalesce(m.from_address, ''), m.subject, m.annex, {THREAD_OF}, m.sha256, m.size, m.text,"
-    " c.message_id"
+    " c.message_id, m.content_sha256, m.conflicting"
 )
 ROW_FROM = "messages m LEFT JOIN messages c ON c.id = m.carrier_id"
 
@@ -58,7 +58,8 @@ class MessageFilter:
     as in search: From for the sender, To, Cc or Bcc for the recipient. ``since`` and
     ``until`` bound the UTC date (``since`` included, ``until`` not); a date or a naive
     datetime is taken as UTC. ``forwarded`` True keeps only messages forwarded inside
-    another, False only the others.
+    another, False only the others; ``conflicting`` True only the messages another version
+    contradicts (one Message-ID, other content), False only the others.
     """
 
     sender: str | None = None
@@ -70,6 +71,7 @@ class MessageFilter:
     thread: str | None = None
     message_id: str | None = None
     forwarded: bool | None = None
+    conflicting: bool | None = None
     id: int | None = None
     """The message's row id."""
 
@@ -127,6 +129,8 @@ def _simple(item: MessageFilter, clauses: list[str], params: list[object]) -> No
         clauses.append(_ATTACHED if item.has_attachment else f"NOT {_ATTACHED}")
     if item.forwarded is not None:
         clauses.append(f"m.carrier_id IS {'NOT ' if item.forwarded else ''}NULL")
+    if item.conflicting is not None:
+        clauses.append(f"m.conflicting = {int(item.conflicting)}")
 
 
 def register_functions(db: sqlite3.Connection) -> None:
@@ -200,6 +204,8 @@ def _record(
         defects=tuple(defects.get(key, ())),
         text=row[11],
         carrier=row[12],
+        content_sha256=row[13],
+        conflicting=bool(row[14]),
     )
 
 

@@ -48,6 +48,11 @@ class IndexedMessage:
     """The decoded body text."""
     carrier: str | None = None
     """For a forwarded message: the Message-ID of the message that carries it."""
+    content_sha256: str = ""
+    """The digest of what the message says, whatever its encodings and trace headers: copies
+    sharing a Message-ID and this digest say the same (``docs/indexing.md``)."""
+    conflicting: bool = False
+    """True when another stored message has this Message-ID and says otherwise."""
 
     @property
     def has_attachments(self) -> bool:
@@ -77,6 +82,8 @@ class IndexedMessage:
             ],
             "text": self.text,
             "carrier": self.carrier,
+            "content_sha256": self.content_sha256,
+            "conflicting": self.conflicting,
         }
 
     def __repr__(self) -> str:

@@ -62,6 +62,8 @@ class DisplayedMessage(Protocol):
     @property
     def sha256(self) -> str: ...
     @property
+    def conflicting(self) -> bool: ...
+    @property
     def attachments(self) -> tuple[Attachment, ...]: ...
     @property
     def defects(self) -> tuple[Defect, ...]: ...
@@ -115,6 +117,10 @@ def message_html(message: DisplayedMessage) -> str:
         ("Files", list(message.paths)),
         ("SHA-256", message.sha256),
     ]
+    if message.conflicting:
+        fields.append(
+            ("Conflicting", "another stored message has this Message-ID and says otherwise")
+        )
     if message.attachments:
         fields.append(("Attachments", [_attachment(a) for a in message.attachments]))
     if message.defects:
