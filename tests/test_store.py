@@ -198,6 +198,27 @@ def test_an_attachment_with_other_bytes_is_another_content(tmp_path: Path) -> No
         assert _stored(store, versions) == [True, True]
 
 
+def test_many_versions_of_one_message_id_rewrite_the_rows_once(tmp_path: Path) -> None:
+    """A mailer that gives every message one Message-ID: the stored rows are flagged when
+    the conflict starts, not again for every new version (which made indexing quadratic)."""
+    statements: list[str] = []
+    versions = [PLAIN.replace(b"b@zar.test", f"b{n}@zar.test".encode()) for n in range(50)]
+    with Store(tmp_path / "i.db") as store, store.atomic():
+        store.db.set_trace_callback(statements.append)
+        assert _stored(store, versions) == [True] * 50
+    updates = [s for s in statements if s.startswith("UPDATE messages SET conflicting")]
+    assert len(updates) == 1
+
+
+def test_a_synthetic_id_conflicts_only_with_a_header_that_copies_it(tmp_path: Path) -> None:
+    bare = PLAIN.replace(b"Message-ID: <p1@zar.test>\n", b"")
+    synthetic = emlkit.parse_bytes(bare).message_id
+    forged = PLAIN.replace(b"<p1@zar.test>", f"<{synthetic}>".encode()).replace(b"10:15", b"11:15")
+    for order in ([bare, forged], [forged, bare]):
+        with Store(tmp_path / f"{len(order[0])}.db") as store, store.atomic():
+            assert _stored(store, order) == [True, True]
+
+
 def test_a_conflict_lasts_while_two_versions_remain(tmp_path: Path) -> None:
     versions = [PLAIN.replace("подписан".encode(), word.encode()) for word in "абв"]
     with Store(tmp_path / "i.db") as store, store.atomic():

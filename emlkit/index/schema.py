@@ -210,10 +210,9 @@ _005_CONTENT_DIGEST = f"""
         UPDATE messages AS m SET content_sha256 = {SQL_DIGEST};
         DROP INDEX messages_message_id;
         CREATE INDEX messages_message_id_content ON messages(message_id, content_sha256);
-        UPDATE messages SET conflicting = 0
-            WHERE conflicting = 1 AND NOT EXISTS (
-                SELECT 1 FROM messages o WHERE o.message_id = messages.message_id
-                AND NOT o.message_id_synthetic AND o.content_sha256 != messages.content_sha256);
+        UPDATE messages SET conflicting = 0 WHERE conflicting = 1 AND message_id IN (
+            SELECT message_id FROM messages GROUP BY message_id
+            HAVING min(content_sha256) = max(content_sha256));
 """
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (

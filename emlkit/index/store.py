@@ -467,14 +467,13 @@ class Store:
             known = int(found.fetchone()[0])
             self._link(known, file_id, rows)
             return Stored(known, new=False, conflicting=False)
-        row, conflicting = inserted
+        row, conflicting, first_conflict = inserted
         self._link(row, file_id, rows)
-        if conflicting:
-            # Every row with this Message-ID is flagged. Rows flagged already are not written
-            # again (a rewrite copies the whole large row).
+        if first_conflict:
+            # The rows stored before, all of one content until now, are flagged too. Once a
+            # Message-ID conflicts, every row of it is flagged: a new one only needs its own.
             self.db.execute(
-                "UPDATE messages SET conflicting = 1 WHERE message_id = ? AND conflicting = 0"
-                " AND NOT message_id_synthetic",
+                "UPDATE messages SET conflicting = 1 WHERE message_id = ? AND conflicting = 0",
                 (rows.message_id,),
             )
         forwarded, conflicts = 0, int(conflicting)
@@ -491,11 +490,15 @@ class Store:
 
     def _insert_message(
         self, rows: MessageRows, annex: int | None, carrier: tuple[int, str] | None
-    ) -> tuple[int, bool] | None:
+    ) -> tuple[int, bool, bool] | None:
         """Insert a message row (flagged conflicting when another row has its Message-ID and
-        other content); return its id and that flag, or None when its bytes are stored
-        already."""
-        conflicting = not rows.synthetic and self._says_otherwise(rows)
+        other content); return its id, that flag, and whether the rows before it said the
+        same (so that this one starts the conflict); None when its bytes are stored already."""
+        lowest, highest = self._contents(rows.message_id)
+        # Conflicting when a stored row says otherwise: when the stored rows differ among
+        # themselves (and are flagged already), or when they agree and this one does not.
+        conflicting = lowest is not None and (lowest != highest or rows.content_sha256 != lowest)
+        first_conflict = conflicting and lowest == highest
         # No RETURNING: SQLite runs it as a trigger, and a statement with a trigger keeps a
         # statement journal, a temporary file once the row reuses pages FTS5 freed (420 MB
         # written at 20,000 messages).
@@ -525,16 +528,17 @@ class Store:
         self._pending_bytes += len(rows.stems) + len(rows.keys)
         if self._pending_bytes >= _PENDING_BYTES:
             self.flush()  # the search columns held back are most of the memory held
-        return row, conflicting
+        return row, conflicting, first_conflict
 
-    def _says_otherwise(self, rows: MessageRows) -> bool:
-        """Whether a stored message has this Message-ID and other content."""
-        found = self.db.execute(
-            "SELECT 1 FROM messages WHERE message_id = ? AND content_sha256 != ?"
-            " AND NOT message_id_synthetic LIMIT 1",
-            (rows.message_id, rows.content_sha256),
-        )
-        return found.fetchone() is not None
+    def _contents(self, message_id: str) -> tuple[str | None, str | None]:
+        """The lowest and highest content digest of the rows with this Message-ID (None when
+        there is none): two seeks in the index on (message_id, content_sha256), however many
+        copies of one message the corpus holds."""
+        one = self.db.execute
+        where = "FROM messages WHERE message_id = ?"
+        lowest = one(f"SELECT min(content_sha256) {where}", (message_id,)).fetchone()[0]
+        highest = one(f"SELECT max(content_sha256) {where}", (message_id,)).fetchone()[0]
+        return lowest, highest
 
     def _delete_message(self, row: int) -> set[str]:
         """Delete a message and those forwarded inside it; return the Message-IDs of the
@@ -555,12 +559,8 @@ class Store:
 
     def _settle_conflict(self, message_id: str) -> None:
         """Clear the conflicting flags of a Message-ID whose remaining rows all say the same."""
-        found = self.db.execute(
-            "SELECT count(DISTINCT content_sha256) FROM messages"
-            " WHERE message_id = ? AND NOT message_id_synthetic",
-            (message_id,),
-        )
-        if int(found.fetchone()[0]) < 2:
+        lowest, highest = self._contents(message_id)
+        if lowest == highest:
             self.db.execute(
                 "UPDATE messages SET conflicting = 0 WHERE message_id = ? AND conflicting = 1",
                 (message_id,),
