@@ -13,6 +13,7 @@ from rich.tree import Tree
 from emlkit.index.queries import MessageSummary, SearchHit
 from emlkit.index.threading import Thread, ThreadNode
 from emlkit.records import Address
+from emlkit.render.markup import DEEPEST_INDENT
 
 _MATCH = "bold black on yellow"
 
@@ -41,11 +42,15 @@ def hits_view(hits: list[SearchHit]) -> RenderableType:
 def thread_view(thread: Thread, summaries: dict[str, MessageSummary]) -> RenderableType:
     """A thread as a tree: date (with its offset), sender, subject and annex per message."""
     tree = Tree(Text(f"thread {thread.thread_id}", style="bold"))
-    stack: list[tuple[ThreadNode, Tree]] = [(thread.root, tree)]
+    stack: list[tuple[ThreadNode, Tree, int]] = [(thread.root, tree, 0)]
     while stack:
-        node, parent = stack.pop()
-        branch = parent.add(_node_label(node, summaries))
-        stack.extend((child, branch) for child in reversed(node.children))
+        node, parent, depth = stack.pop()
+        label = _node_label(node, summaries)
+        if depth > DEEPEST_INDENT:  # not indented further: its depth says where it stands
+            label = Text(f"[depth {depth}] ", style="bold").append_text(label)
+        branch = parent.add(label)
+        under = branch if depth < DEEPEST_INDENT else parent
+        stack.extend((child, under, depth + 1) for child in reversed(node.children))
     return tree
 
 

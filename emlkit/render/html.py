@@ -17,7 +17,7 @@ from typing import Protocol
 from emlkit.index.queries import MessageSummary, SearchHit
 from emlkit.index.threading import Thread
 from emlkit.records import Address, Attachment, Defect
-from emlkit.render.markup import html_highlighted, html_text
+from emlkit.render.markup import DEEPEST_INDENT, html_highlighted, html_text
 
 __all__ = [
     "DisplayedMessage",
@@ -176,7 +176,7 @@ def thread_html(thread: Thread, summaries: dict[str, MessageSummary]) -> str:
     lines = [f"<p><b>thread {_e(thread.thread_id)}</b></p>"]
     for depth, node in thread.root.walk():
         summary = summaries.get(node.key) if node.key is not None else None
-        style = f"margin-left: {depth * 1.5}em"
+        style = f"margin-left: {min(depth, DEEPEST_INDENT) * 1.5}em"
         if summary is None:
             label = f'<i style="{_DIM}">(not in the corpus) &lt;{_e(node.message_id)}&gt;</i>'
         else:
@@ -186,5 +186,7 @@ def thread_html(thread: Thread, summaries: dict[str, MessageSummary]) -> str:
             if summary.replies_to_missing:
                 missing = f"replies to &lt;{_e(summary.replies_to_missing)}&gt;, not in the corpus"
                 label += f'<br><span style="{_DIM}">{missing}</span>'
+        if depth > DEEPEST_INDENT:
+            label = f"<b>[depth {depth}]</b> {label}"
         lines.append(f'<div style="{style}">{"└ " if depth else ""}{label}</div>')
     return f'<div class="emlkit-thread">{"".join(lines)}</div>'

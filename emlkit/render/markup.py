@@ -17,6 +17,12 @@ from rich.console import Console, RenderableType
 
 Spans = Sequence[tuple[int, int]]
 
+DEEPEST_INDENT = 8
+"""How many levels a thread tree indents. A long reply chain would otherwise push its
+messages past the right edge (in 80 columns a terminal tree has no room left at depth 20;
+at depth 8 more than half a line is left for the message): deeper messages stay at this
+level, each with its depth written before it."""
+
 # "_" between two letters or digits never emphasises (CommonMark), so file names stay legible.
 _MD_INLINE = re.compile(r"([\\`*\[\]<>|~&!#]|(?<!\w)_|_(?!\w))")
 _MD_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+[.)])(?=\s|$)", re.MULTILINE)
