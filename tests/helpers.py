@@ -168,9 +168,17 @@ def defects_of(message: Message, kind: DefectKind) -> list[tuple[str, str]]:
     return [(d.where, d.detail) for d in message.defects if d.kind is kind]
 
 
+def undo_annex_membership(connection: sqlite3.Connection) -> None:
+    """Turn an index back into what emlkit wrote before migration 6 ("annex-membership"): no
+    index on the files' annexes, and the migration not applied."""
+    connection.execute("DROP INDEX files_annex")
+    connection.execute("DELETE FROM schema_migrations WHERE version >= 6")
+
+
 def undo_content_digest(connection: sqlite3.Connection) -> None:
     """Turn an index back into what emlkit wrote before migration 5 ("content-digest"): no
     digests, and the migration not applied (the flags are left as they are)."""
+    undo_annex_membership(connection)
     connection.execute("DROP INDEX messages_message_id_content")
     connection.execute("ALTER TABLE messages DROP COLUMN content_sha256")
     connection.execute("CREATE INDEX messages_message_id ON messages(message_id)")

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from emlkit.api.record import IndexedMessage
-from emlkit.index.store import IN_THREAD, THREAD_OF
+from emlkit.index.store import IN_ANNEX, IN_THREAD, THREAD_OF
 from emlkit.records import Address, Attachment, Defect, DefectKind
 
 __all__ = [
@@ -112,7 +112,7 @@ def filter_sql(filters: Sequence[MessageFilter]) -> tuple[str, list[object]]:
 def _simple(item: MessageFilter, clauses: list[str], params: list[object]) -> None:
     pairs: list[tuple[str, object]] = []
     if item.annex is not None:
-        pairs.append(("m.annex = ?", item.annex))
+        pairs.append((IN_ANNEX, item.annex))
     if item.since is not None:
         pairs.append(("m.date_utc >= ?", utc_text(item.since)))
     if item.until is not None:

@@ -21,7 +21,7 @@ from emlkit.claims.quoted import is_header_block, own_text, split_quoted
 from emlkit.claims.quotes import Candidate, check_quote
 from emlkit.claims.stored import stored_claims
 from emlkit.errors import QueryError
-from emlkit.index.store import FIRST_PATH, THREAD_OF, Store
+from emlkit.index.store import FIRST_PATH_IN_ANNEX, IN_ANNEX, THREAD_OF, Store
 from emlkit.index.text import Term, highlight_terms, match_spans
 from emlkit.records import Address
 
@@ -187,18 +187,20 @@ def annex_excerpts(
     """The claims tied to ``annex`` (or just ``claim``) and, for each message of the annex
     in thread and date order, the excerpts that support them."""
     claims = _annex_claims(store, annex, claim)
-    rows = store.db.execute(_ANNEX_MESSAGES, (annex,)).fetchall()
+    rows = store.db.execute(_ANNEX_MESSAGES, (annex, annex)).fetchall()
     found = [_message_excerpts(store, row, claims) for row in rows]
     return [ClaimText(c.id, c.text) for c in claims], found
 
 
 _HEADER_COLUMNS = (
     "m.id, m.message_id, m.date, coalesce(m.from_name, ''), coalesce(m.from_address, ''),"
-    f" m.subject, m.sha256, m.text, {FIRST_PATH}, {THREAD_OF}, m.date_utc, m.annex"
+    f" m.subject, m.sha256, m.text, {FIRST_PATH_IN_ANNEX}, {THREAD_OF}, m.date_utc, m.annex"
 )
+"""The columns :func:`_header` reads; the path shown is one in the annex given as the first
+parameter, if the message has one there."""
 _ANNEX_MESSAGES = (
     f"SELECT {_HEADER_COLUMNS} FROM messages m"
-    " LEFT JOIN message_threads th ON th.message_id = m.id WHERE m.annex = ?"
+    f" LEFT JOIN message_threads th ON th.message_id = m.id WHERE {IN_ANNEX}"
     " ORDER BY (SELECT min(o.date_utc) FROM message_threads ot JOIN messages o"
     " ON o.id = ot.message_id WHERE ot.thread_id = th.thread_id),"
     " th.thread_id, th.thread_depth, m.date_utc, m.id"
@@ -263,13 +265,14 @@ def message_header(
     store: Store, message_id: str, sha256: str
 ) -> tuple[MessageHeader, int | None] | None:
     """The header of the stored message with this Message-ID and hash, and its annex."""
-    row = store.db.execute(
-        f"SELECT {_HEADER_COLUMNS} FROM messages m WHERE m.message_id = ? AND m.sha256 = ?"
-        " ORDER BY m.id LIMIT 1",
-        (message_id, sha256),
-    ).fetchone()
-    if row is None:
+    where = "WHERE m.message_id = ? AND m.sha256 = ? ORDER BY m.id LIMIT 1"
+    found = store.db.execute(f"SELECT m.annex FROM messages m {where}", (message_id, sha256))
+    annex = found.fetchone()
+    if annex is None:
         return None
+    row = store.db.execute(
+        f"SELECT {_HEADER_COLUMNS} FROM messages m {where}", (annex[0], message_id, sha256)
+    ).fetchone()
     return _header(store, row), None if row[11] is None else int(row[11])
 
 

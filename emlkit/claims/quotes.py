@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from emlkit.claims.stored import stored_claims
-from emlkit.index.store import FIRST_PATH, Store
+from emlkit.index.store import FIRST_PATH, Store, in_annexes
 
 _QUOTE_MARKER = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
 _TRANSLATE = str.maketrans(
@@ -197,10 +197,8 @@ def _candidates(store: Store, annexes: list[int] | None) -> Iterator[Candidate]:
     if annexes is None:
         rows = store.db.execute(sql + " ORDER BY m.date_utc, m.id")
     else:
-        marks = ",".join("?" * len(annexes))
-        rows = store.db.execute(
-            sql + f" WHERE m.annex IN ({marks}) ORDER BY m.date_utc, m.id", annexes
-        )
+        where = in_annexes(len(annexes))
+        rows = store.db.execute(sql + f" WHERE {where} ORDER BY m.date_utc, m.id", annexes)
     for row in rows:
         yield Candidate(*row)
 

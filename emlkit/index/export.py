@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from emlkit.errors import UsageError
 from emlkit.index.senders import require_identities
-from emlkit.index.store import Store
+from emlkit.index.store import IN_ANNEX, Store
 
 __all__ = ["COLUMNS", "FORMATS", "export", "export_file", "export_rows", "write_rows"]
 
@@ -76,7 +76,7 @@ def _messages(store: Store, annex: int | None) -> Iterator[tuple[Any, ...]]:
         f"SELECT {_MESSAGE_COLUMNS} FROM messages m LEFT JOIN messages c ON c.id = m.carrier_id"
         " LEFT JOIN message_threads th ON th.message_id = m.id"
     )
-    where = "" if annex is None else " AND m.annex = ?"
+    where = "" if annex is None else f" AND {IN_ANNEX}"
     params = [] if annex is None else [annex]
     yield from store.db.execute(
         f"{base} WHERE m.date_utc IS NOT NULL{where} ORDER BY m.date_utc, m.id", params

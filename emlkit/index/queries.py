@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from emlkit.errors import QueryError, UsageError
-from emlkit.index.store import FIRST_PATH, IN_THREAD, THREAD_OF, Store
+from emlkit.index.store import FIRST_PATH, IN_ANNEX, IN_THREAD, THREAD_OF, Store
 from emlkit.index.text import match_expression, snippet
 from emlkit.index.threading import Thread, thread_tree
 
@@ -162,7 +162,7 @@ def _filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
         clauses.append("m.date_utc < ?")
         params.append(_utc(filters.until))
     if filters.annex is not None:
-        clauses.append("m.annex = ?")
+        clauses.append(IN_ANNEX)
         params.append(filters.annex)
     if filters.thread:
         clauses.append(IN_THREAD)

@@ -215,12 +215,27 @@ _005_CONTENT_DIGEST = f"""
             HAVING min(content_sha256) = max(content_sha256));
 """
 
+# A message at several paths is in the annexes of all of them (store.IN_ANNEX); its column
+# holds the lowest, which an annex's copy of a message already stored did not set before.
+_006_ANNEX_MEMBERSHIP = """
+        CREATE INDEX files_annex ON files(annex);
+        WITH RECURSIVE lowest(id, annex) AS (
+            SELECT m.id, (SELECT min(f.annex) FROM message_files mf JOIN files f
+                ON f.id = mf.file_id WHERE mf.message_id = m.id)
+            FROM messages m WHERE m.carrier_id IS NULL
+            UNION ALL SELECT c.id, lowest.annex FROM messages c JOIN lowest
+                ON c.carrier_id = lowest.id)
+        UPDATE messages SET annex = lowest.annex FROM lowest
+            WHERE lowest.id = messages.id AND messages.annex IS NOT lowest.annex;
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "initial", _001_INITIAL),
     (2, "senders-and-time", _002_SENDERS_AND_TIME),
     (3, "case", _003_CASE),
     (4, "thread-table", _004_THREAD_TABLE),
     (5, "content-digest", _005_CONTENT_DIGEST),
+    (6, "annex-membership", _006_ANNEX_MEMBERSHIP),
 )
 """Every migration, in the order it must run: (version, name, SQL script)."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from emlkit.errors import StoreError
 from emlkit.index.identities import Link
-from emlkit.index.store import Store
+from emlkit.index.store import IN_ANNEX, Store
 
 __all__ = [
     "Correspondence",
@@ -159,7 +159,7 @@ def _fold(value: object) -> str:
 
 
 def _annex(annex: int | None) -> tuple[str, list[object]]:
-    return ("", []) if annex is None else (" AND m.annex = ?", [annex])
+    return ("", []) if annex is None else (f" AND {IN_ANNEX}", [annex])
 
 
 _SENT = (

@@ -33,27 +33,61 @@ from emlkit.records import Message
 
 __all__ = [
     "FIRST_PATH",
+    "FIRST_PATH_IN_ANNEX",
+    "IN_ANNEX",
     "IN_THREAD",
     "THREAD_OF",
     "FileState",
     "SearchColumns",
     "Store",
     "Stored",
+    "in_annexes",
     "now",
     "search_columns",
 ]
 
-FIRST_PATH = (
+# The first path of a file that holds message m (a forwarded message: its carrier's, which is
+# always a top-level message), in the given order.
+_FILES_OF = (
     "(SELECT f.path FROM message_files mf JOIN files f ON f.id = mf.file_id"
-    " WHERE mf.message_id = coalesce(m.carrier_id, m.id) ORDER BY f.path LIMIT 1)"
+    " WHERE mf.message_id = coalesce(m.carrier_id, m.id) ORDER BY {order} LIMIT 1)"
 )
+
+FIRST_PATH = _FILES_OF.format(order="f.path")
 """SQL for the first path that holds message ``m`` (a forwarded message: its carrier's)."""
+
+
+FIRST_PATH_IN_ANNEX = _FILES_OF.format(order="f.annex IS NOT ?, f.path")
+"""SQL for :data:`FIRST_PATH`, but a path in the annex given as a parameter first: of a
+message at several paths, the copy that stands in that annex."""
 
 THREAD_OF = "(SELECT t.thread_id FROM message_threads t WHERE t.message_id = m.id)"
 """SQL for the thread id of message ``m`` (null until threading has placed it)."""
 
 IN_THREAD = "m.id IN (SELECT t.message_id FROM message_threads t WHERE t.thread_id = ?)"
 """SQL for: message ``m`` is in the thread given as a parameter."""
+
+_HELD = (
+    "WITH RECURSIVE held(id) AS ({top}"
+    " UNION SELECT c.id FROM messages c JOIN held ON c.carrier_id = held.id) SELECT id FROM held"
+)
+"""SQL for the messages under the top-level ones ``top`` selects, themselves included."""
+
+
+def in_annexes(count: int) -> str:
+    """SQL for: message ``m`` is in one of ``count`` annexes given as parameters — a file of
+    that annex holds it (or the message that carries it). A message at several paths can be
+    in several annexes; ``messages.annex`` holds the lowest of them."""
+    marks = ", ".join("?" * count)
+    top = (
+        "SELECT mf.message_id FROM message_files mf JOIN files f ON f.id = mf.file_id"
+        f" WHERE f.annex IN ({marks})"
+    )
+    return f"m.id IN ({_HELD.format(top=top)})"
+
+
+IN_ANNEX = in_annexes(1)
+"""SQL for: message ``m`` is in the annex given as a parameter (:func:`in_annexes`)."""
 
 _UNDER_ROOT = "(path = ? OR substr(path, 1, ?) = ?)"
 
@@ -261,14 +295,13 @@ class Store:
             return 0
         self.flush()  # the links held back count in the search for orphans
         self.db.execute("DELETE FROM message_files WHERE file_id = ?", (file_id,))
-        orphans = [
-            row
-            for row in dict.fromkeys(linked)
-            if self.db.execute(
-                "SELECT 1 FROM message_files WHERE message_id = ? LIMIT 1", (row,)
-            ).fetchone()
-            is None
-        ]
+        orphans: list[int] = []
+        for row in dict.fromkeys(linked):
+            still = "SELECT 1 FROM message_files WHERE message_id = ? LIMIT 1"
+            if self.db.execute(still, (row,)).fetchone() is None:
+                orphans.append(row)
+            else:  # held by other files still, whose annexes it keeps
+                self._settle_annex(row)
         flagged: set[str] = set()
         for row in orphans:
             flagged |= self._delete_message(row)
@@ -379,12 +412,29 @@ class Store:
 
     def _set_annex(self, file_id: int, annex: int | None) -> None:
         self.db.execute("UPDATE files SET annex = ? WHERE id = ?", (annex, file_id))
+        held = "SELECT message_id FROM message_files WHERE file_id = ?"
+        for (row,) in self.db.execute(held, (file_id,)).fetchall():
+            self._settle_annex(row)
+
+    def _settle_annex(self, row: int) -> None:
+        """Give a top-level message, and those forwarded inside it, the lowest annex of the
+        files that hold it (None when none of them is in an annex)."""
+        lowest = self.db.execute(
+            "SELECT min(f.annex) FROM message_files mf JOIN files f ON f.id = mf.file_id"
+            " WHERE mf.message_id = ?",
+            (row,),
+        ).fetchone()[0]
+        self._give_annex(row, lowest, only_lower=False)
+
+    def _give_annex(self, row: int, annex: int | None, only_lower: bool) -> None:
+        """Set the annex of a top-level message and of those forwarded inside it (only where
+        ``annex`` is lower, or where they have none, with ``only_lower``). Rows that keep
+        their annex are not written: a rewrite copies the whole large row."""
+        keep = "annex IS NOT NULL AND annex <= ?" if only_lower else "annex IS ?"
         self.db.execute(
-            "UPDATE messages SET annex = ? WHERE id IN (WITH RECURSIVE held(id) AS ("
-            " SELECT message_id FROM message_files WHERE file_id = ?"
-            " UNION SELECT m.id FROM messages m JOIN held ON m.carrier_id = held.id)"
-            " SELECT id FROM held)",
-            (annex, file_id),
+            f"UPDATE messages SET annex = ? WHERE id IN ({_HELD.format(top='SELECT ?')})"
+            f" AND NOT ({keep})",
+            (annex, row, annex),
         )
 
     # Messages ------------------------------------------------------------------------------
@@ -466,6 +516,8 @@ class Store:
             found = self.db.execute("SELECT id FROM messages WHERE sha256 = ?", (rows.sha256,))
             known = int(found.fetchone()[0])
             self._link(known, file_id, rows)
+            if file_id is not None and annex is not None:  # an annex's copy of a message
+                self._give_annex(known, annex, only_lower=True)
             return Stored(known, new=False, conflicting=False)
         row, conflicting, first_conflict = inserted
         self._link(row, file_id, rows)

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from emlkit.errors import UsageError
 from emlkit.index.anomalies import MessageAnomaly, message_anomalies
 from emlkit.index.senders import identity_clause, require_identities
-from emlkit.index.store import Store
+from emlkit.index.store import IN_ANNEX, Store
 
 __all__ = ["PERIODS", "Period", "Timeline", "TimelineFilters", "period_start", "timeline"]
 
@@ -91,7 +91,7 @@ def _where(store: Store, filters: TimelineFilters) -> tuple[str, list[object]]:
         clauses.append(clause)
         params += values
     if filters.annex is not None:
-        clauses.append("m.annex = ?")
+        clauses.append(IN_ANNEX)
         params.append(filters.annex)
     return ("" if not clauses else " WHERE " + " AND ".join(clauses)), params
 

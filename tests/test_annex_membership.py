@@ -1,0 +1,145 @@
+"""A message is in the annex of every file that holds it: copies of mail already in the
+corpus, dropped into an annex folder, are that annex's messages in every view."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import undo_annex_membership
+
+import emlkit
+from emlkit.claims.excerpts import annex_excerpts
+from emlkit.cli import main
+from emlkit.index.export import export_rows
+from emlkit.index.indexer import index_paths
+from emlkit.index.queries import SearchFilters, search
+from emlkit.index.senders import senders
+from emlkit.index.store import Store
+from emlkit.index.timeline import TimelineFilters, timeline
+
+
+def message(number: int, body: str = "Протокол подписан.") -> bytes:
+    return (
+        f"From: Sender {number} <s{number}@example.org>\nTo: a@zar.test\n"
+        f"Subject: Письмо {number}\nDate: Tue, 02 Mar 2021 10:{number:02d}:00 +0300\n"
+        f"Message-ID: <m{number}@zar.test>\nContent-Type: text/plain; charset=utf-8\n"
+        f"Content-Transfer-Encoding: 8bit\n\n{body}\n"
+    ).encode()
+
+
+def forward(number: int, inner: bytes) -> bytes:
+    return (
+        (
+            f"From: f@zar.test\nSubject: Fwd\nMessage-ID: <fw{number}@zar.test>\n"
+            'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\n'
+            "see below\n--b\nContent-Type: message/rfc822\n\n"
+        ).encode()
+        + inner
+        + b"\n--b--\n"
+    )
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The whole mailbox in ``all/`` (walked first), and copies of some of it in annexes:
+    message 1 in annex 5; message 2 in annexes 3 and 5; a forward of a forward in annex 5."""
+    root = tmp_path / "case"
+    for folder in ("all", "annex-03", "annex-05"):
+        (root / folder).mkdir(parents=True)
+    nested = forward(4, forward(3, message(9)))
+    for number, data in ((0, message(0)), (1, message(1)), (2, message(2)), (4, nested)):
+        (root / "all" / f"{number}.eml").write_bytes(data)
+    (root / "annex-05" / "one.eml").write_bytes(message(1))
+    (root / "annex-05" / "two.eml").write_bytes(message(2))
+    (root / "annex-03" / "two.eml").write_bytes(message(2))
+    (root / "annex-05" / "nested.eml").write_bytes(nested)
+    return root
+
+
+def annexes(db: Path) -> dict[str, int | None]:
+    with sqlite3.connect(db) as connection:
+        return dict(connection.execute("SELECT message_id, annex FROM messages"))
+
+
+def test_every_view_of_an_annex_holds_its_copies(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "index.db"
+    summary = index_paths([corpus], db, jobs=1)
+    assert summary.duplicates == 4
+    in_five = ["fw3@zar.test", "fw4@zar.test", "m1@zar.test", "m2@zar.test", "m9@zar.test"]
+    assert sorted(k for k, v in annexes(db).items() if v == 5) == sorted(
+        set(in_five) - {"m2@zar.test"}
+    )
+    assert annexes(db)["m2@zar.test"] == 3 and annexes(db)["m0@zar.test"] is None
+    with Store(db, readonly=True) as store:
+        _, excerpts = annex_excerpts(store, 5)
+        assert sorted(e.header.message_id for e in excerpts) == in_five
+        paths = {e.header.message_id: e.header.path for e in excerpts}
+        assert all("/annex-05/" in str(path) for path in paths.values())  # the annex's copy
+        _, three = annex_excerpts(store, 3)
+        assert [e.header.message_id for e in three] == ["m2@zar.test"]
+        hits = search(store, "протокол", SearchFilters(annex=5))
+        assert sorted(h.message.message_id for h in hits) == [
+            "m1@zar.test",
+            "m2@zar.test",
+            "m9@zar.test",
+        ]
+        assert (
+            timeline(store, "day", TimelineFilters(annex=5)).messages,
+            timeline(store, "day", TimelineFilters(annex=5)).undated,
+        ) == (3, 2)  # the forwards carry no Date
+        assert {s.messages for s in senders(store, annex=3)} == {1}
+        exported = sorted(row["message_id"] for row in export_rows(store, annex=5))
+        assert exported == in_five
+    with emlkit.open(db=db) as opened:
+        assert len(opened.messages.filter(annex=5)) == 5
+
+
+def test_the_cli_excerpt_of_an_annex_names_the_annex_copy(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "index.db"
+    index_paths([corpus], db, jobs=1)
+    shown = CliRunner().invoke(
+        main, ["excerpt", "--annex", "5", "--format", "json", "--db", str(db)]
+    )
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.output)
+    files = [m["header"]["path"] for m in data["messages"]]
+    assert len(files) == 5 and all("annex-05" in path for path in files)
+
+
+def test_a_copy_that_changes_leaves_its_annex(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "index.db"
+    index_paths([corpus], db, jobs=1)
+    (corpus / "annex-03" / "two.eml").write_bytes(message(7))
+    index_paths([corpus], db, jobs=1)
+    assert annexes(db)["m2@zar.test"] == 5 and annexes(db)["m7@zar.test"] == 3
+    (corpus / "annex-05" / "two.eml").write_bytes(message(8))
+    index_paths([corpus], db, jobs=1)
+    assert annexes(db)["m2@zar.test"] is None  # only in all/ now
+
+
+def test_a_case_file_moves_a_copy_between_annexes(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "index.db"
+    index_paths([corpus], db, jobs=1)
+
+    def rule(path: str) -> int | None:
+        return 2 if path.endswith("/annex-03/two.eml") else None
+
+    index_paths([corpus], db, jobs=1, annex_of=rule)
+    assert annexes(db)["m2@zar.test"] == 2
+
+
+def test_the_migration_gives_copies_their_annex(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "index.db"
+    index_paths([corpus], db, jobs=1)
+    before = annexes(db)
+    with sqlite3.connect(db) as connection:
+        undo_annex_membership(connection)
+        connection.execute("UPDATE messages SET annex = NULL WHERE annex IS NOT NULL")
+    connection.close()
+    with Store(db):
+        pass
+    assert annexes(db) == before
