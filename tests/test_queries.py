@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
@@ -120,3 +121,29 @@ def test_reply_to_a_missing_message_roots_its_own_thread(db: Path) -> None:
     assert root.replies_to_missing == json.loads(row[1])[-1]
     shown = CliRunner().invoke(main, ["thread", row[0], "--db", str(db)])
     assert "not in the corpus" in " ".join(shown.output.split())
+
+
+def test_a_hit_names_the_copy_that_the_latest_run_found(tmp_path: Path) -> None:
+    """A corpus copied elsewhere and indexed there (the old paths left behind), and a copy
+    deleted (marked missing): the path shown is one that is there."""
+    mail = (
+        "From: a@zar.test\nSubject: Протокол\nMessage-ID: <p@zar.test>\n"
+        "Date: Tue, 02 Mar 2021 10:00:00 +0300\n\nПротокол подписан.\n"
+    ).encode()
+    first, second, db = tmp_path / "a-old", tmp_path / "b-new", tmp_path / "index.db"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "mail.eml").write_bytes(mail)
+
+    def shown() -> str:
+        with Store(db, readonly=True) as store:
+            (hit,) = search(store, "протокол")
+        return Path(hit.message.path or "").parent.name
+
+    index_paths([first], db, jobs=1)
+    with mock.patch("emlkit.index.store.now", return_value="2099-01-01T00:00:00+00:00"):
+        index_paths([second], db, jobs=1)  # a later run, whatever this host's clock says
+    assert shown() == "b-new"  # found later, although "a-old" sorts first
+    (second / "mail.eml").unlink()
+    index_paths([first, second], db, jobs=1)
+    assert shown() == "a-old"  # the newer copy is missing now

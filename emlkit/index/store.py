@@ -46,18 +46,21 @@ __all__ = [
     "search_columns",
 ]
 
-# The first path of a file that holds message m (a forwarded message: its carrier's, which is
-# always a top-level message), in the given order.
+# The path to show of a file that holds message m (a forwarded message: its carrier's, which
+# is always a top-level message): of several copies, one still there, found by the latest run
+# (a corpus copied or moved elsewhere and indexed there leaves its old paths behind), then
+# the first by path; {first} may put other copies ahead.
 _FILES_OF = (
     "(SELECT f.path FROM message_files mf JOIN files f ON f.id = mf.file_id"
-    " WHERE mf.message_id = coalesce(m.carrier_id, m.id) ORDER BY {order} LIMIT 1)"
+    " WHERE mf.message_id = coalesce(m.carrier_id, m.id)"
+    " ORDER BY {first}f.status = 'missing', f.last_seen DESC, f.path LIMIT 1)"
 )
 
-FIRST_PATH = _FILES_OF.format(order="f.path")
-"""SQL for the first path that holds message ``m`` (a forwarded message: its carrier's)."""
+FIRST_PATH = _FILES_OF.format(first="")
+"""SQL for the path of message ``m`` that views show (a forwarded message: its carrier's):
+of several copies, one that was there at the latest run, then the first by path."""
 
-
-FIRST_PATH_IN_ANNEX = _FILES_OF.format(order="f.annex IS NOT ?, f.path")
+FIRST_PATH_IN_ANNEX = _FILES_OF.format(first="f.annex IS NOT ?, ")
 """SQL for :data:`FIRST_PATH`, but a path in the annex given as a parameter first: of a
 message at several paths, the copy that stands in that annex."""
 
