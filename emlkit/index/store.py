@@ -152,6 +152,14 @@ _INSERT_MESSAGE = (
 )
 
 
+# Two subqueries, not min() and max() in one: SQLite reads a single min() or max() from the
+# end of the index, but scans every row of the Message-ID for both together.
+_CONTENTS = (
+    "SELECT (SELECT min(content_sha256) FROM messages WHERE message_id = ?),"
+    " (SELECT max(content_sha256) FROM messages WHERE message_id = ?)"
+)
+
+
 class Store:
     """An index database. ``Store(path)`` opens (and migrates) it; ``readonly=True`` only reads.
 
@@ -589,11 +597,8 @@ class Store:
         """The lowest and highest content digest of the rows with this Message-ID (None when
         there is none): two seeks in the index on (message_id, content_sha256), however many
         copies of one message the corpus holds."""
-        one = self.db.execute
-        where = "FROM messages WHERE message_id = ?"
-        lowest = one(f"SELECT min(content_sha256) {where}", (message_id,)).fetchone()[0]
-        highest = one(f"SELECT max(content_sha256) {where}", (message_id,)).fetchone()[0]
-        return lowest, highest
+        found = self.db.execute(_CONTENTS, (message_id, message_id)).fetchone()
+        return found[0], found[1]
 
     def _delete_message(self, row: int) -> set[str]:
         """Delete a message and those forwarded inside it; return the Message-IDs of the
