@@ -143,3 +143,31 @@ def test_the_migration_gives_copies_their_annex(corpus: Path, tmp_path: Path) ->
     with Store(db):
         pass
     assert annexes(db) == before
+
+
+def test_excerpts_and_reports_say_when_the_cited_file_is_gone(tmp_path: Path) -> None:
+    from emlkit.render.excerpts import MISSING_NOTE
+
+    folder = tmp_path / "case" / "annex-05"
+    folder.mkdir(parents=True)
+    (folder / "kept.eml").write_bytes(message(1))
+    (folder / "gone.eml").write_bytes(message(2))
+    db = tmp_path / "index.db"
+    index_paths([tmp_path / "case"], db, jobs=1)
+    (folder / "gone.eml").unlink()
+    assert [Path(p).name for p in index_paths([tmp_path / "case"], db, jobs=1).missing] == [
+        "gone.eml"
+    ]
+    with Store(db, readonly=True) as store:
+        _, found = annex_excerpts(store, 5)
+    assert {Path(e.header.path or "").name: e.header.missing for e in found} == {
+        "kept.eml": False,
+        "gone.eml": True,
+    }
+    for fmt in ("terminal", "markdown", "html", "json"):
+        shown = CliRunner().invoke(
+            main, ["excerpt", "--annex", "5", "--format", fmt, "--db", str(db)]
+        )
+        assert shown.exit_code == 0, shown.output
+        marked = '"missing": true' if fmt == "json" else f"gone.eml ({MISSING_NOTE})"
+        assert shown.output.count(marked) == 1, fmt

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -164,3 +165,23 @@ def test_report_cli_formats(db: Path, tmp_path: Path) -> None:
         main, ["report", "--db", str(db), "-o", str(tmp_path / "no" / "x")]
     )
     assert unwritable.exit_code == 1 and "No such file" in unwritable.output
+
+
+def test_a_cited_file_that_is_gone_is_marked_in_every_format(tmp_path: Path) -> None:
+    corpus, db = tmp_path / "case", tmp_path / "index.db"
+    shutil.copytree(SAMPLES, corpus)
+    index = ["index", str(corpus), "--db", str(db), "--jobs", "1", "--quiet"]
+    assert CliRunner().invoke(main, index).exit_code == 0  # with the case.toml it finds
+    shown = CliRunner().invoke(main, ["report", "--format", "json", "--db", str(db)])
+    cited = json.loads(shown.output)["provenance"][0]["message"]
+    assert cited["missing"] is False
+    (corpus / cited["path"]).unlink()  # the report's paths are relative to the case file
+    assert CliRunner().invoke(main, index).exit_code == 0
+    for fmt in ("terminal", "markdown", "html", "json"):
+        shown = CliRunner().invoke(main, ["report", "--format", fmt, "--db", str(db)])
+        assert shown.exit_code == 0, shown.output
+        if fmt == "json":
+            found = json.loads(shown.output)["provenance"][0]["message"]
+            assert found["path"] == cited["path"] and found["missing"] is True
+        else:
+            assert "(missing at the last index run)" in shown.output, fmt

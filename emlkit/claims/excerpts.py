@@ -158,6 +158,10 @@ class MessageHeader:
     sha256: str
     defects: tuple[str, ...]
     """The kinds of defect found in the message (badges)."""
+    missing: bool = False
+    """The file ``path`` was missing at the last index run that walked it (a message has a
+    missing path only when every file that held it is gone): the report cites a file the
+    reader may not find."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +262,15 @@ def _header(store: Store, row: tuple[object, ...]) -> MessageHeader:
     date = None if row[2] is None else str(row[2])
     date_utc = None if row[10] is None else str(row[10])
     subject = str(row[5])
-    return MessageHeader(str(row[1]), date, date_utc, sender, to, subject, path, str(row[6]), kinds)
+    missing = path is not None and _is_missing(store, path)
+    return MessageHeader(
+        str(row[1]), date, date_utc, sender, to, subject, path, str(row[6]), kinds, missing
+    )
+
+
+def _is_missing(store: Store, path: str) -> bool:
+    found = store.db.execute("SELECT status FROM files WHERE path = ?", (path,)).fetchone()
+    return found is not None and found[0] == "missing"
 
 
 def message_header(

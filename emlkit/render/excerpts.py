@@ -78,7 +78,7 @@ def header_view(header: MessageHeader) -> Text:
     for kind in header.defects:
         line.append(f"  [{kind}]", style="red")
     line.append(f"\nMessage-ID <{header.message_id}>", "dim")
-    line.append(f"\nfile {file_name(header.path)}  sha256 {header.sha256[:12]}", "dim")
+    line.append(f"\nfile {header_file(header)}  sha256 {header.sha256[:12]}", "dim")
     return line
 
 
@@ -123,6 +123,17 @@ def file_name(path: str | None) -> str:
     return (path or "").rsplit("/", 1)[-1]
 
 
+MISSING_NOTE = "missing at the last index run"
+"""What a report says after a file the index found missing."""
+
+
+def header_file(header: MessageHeader, whole: bool = False) -> str:
+    """The file a header names (its last part, or the ``whole`` path), followed by
+    :data:`MISSING_NOTE` when the index found it missing."""
+    shown = (header.path or "") if whole else file_name(header.path)
+    return f"{shown} ({MISSING_NOTE})" if header.missing else shown
+
+
 # Markdown
 
 
@@ -158,7 +169,7 @@ def header_markdown(header: MessageHeader, level: int) -> list[str]:
         f"From {md_inline(header.sender or '(no sender)')}" + (f" to {to}" if to else ""),
         "",
         f"Message-ID {md_inline('<' + header.message_id + '>')} · file"
-        f" {md_inline(file_name(header.path))} · sha256 {md_text(header.sha256[:16])}",
+        f" {md_inline(header_file(header))} · sha256 {md_text(header.sha256[:16])}",
     ]
 
 
@@ -218,7 +229,7 @@ def header_html(header: MessageHeader) -> str:
         f'<div class="header"><b>{html_text(header.subject or "(no subject)")}</b>{badges}\n'
         f"{html_text(header.date or 'no date')}  {html_text(header.sender or '(no sender)')}"
         + (f" → {html_text(to)}" if to else "")
-        + f"\n&lt;{html_text(header.message_id)}&gt;  {html_text(file_name(header.path))}"
+        + f"\n&lt;{html_text(header.message_id)}&gt;  {html_text(header_file(header))}"
         f"  sha256 {html_text(header.sha256[:16])}</div>"
     )
 

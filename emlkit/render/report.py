@@ -19,6 +19,7 @@ from emlkit.render.excerpts import (
     excerpt_markdown,
     excerpt_view,
     file_name,
+    header_file,
     header_markdown,
 )
 from emlkit.render.markup import html_fragment, html_page, html_text, md_inline, md_text
@@ -75,7 +76,7 @@ def _quote_place(check: QuoteCheck) -> str:
 def _cited_line(message: CitedMessage) -> list[tuple[str, str]]:
     header = message.message
     return [
-        ("path", header.path or "(no path)"),
+        ("path", header_file(header, whole=True) or "(no path)"),
         ("sha256", header.sha256),
         ("Message-ID", f"<{header.message_id}>"),
         ("date", header.date or "no date"),
@@ -131,7 +132,7 @@ def _claim_view(claim: ClaimReport) -> list[RenderableType]:
     for number, cited in enumerate(claim.excerpts, 1):
         header = cited.message
         line = Text(f"{number}. {header.date or 'no date'}  {header.sender}", style="cyan")
-        line.append(f"  {header.subject}  ({header.path or ''})", style="dim")
+        line.append(f"  {header.subject}  ({header_file(header, whole=True)})", style="dim")
         blocks.append(Padding(line, (0, 0, 0, 2)))
         blocks.append(Padding(excerpt_view(cited.excerpt, ""), (0, 0, 0, 2)))
     return blocks
@@ -158,7 +159,7 @@ def _annex_view(annex: AnnexReport) -> list[RenderableType]:
     for header in annex.messages:
         lines.append(f"  {header.date or 'no date'}  ", style="cyan")
         lines.append(f"{header.sender}  {header.subject}  ")
-        lines.append(f"{file_name(header.path)}\n", style="dim")
+        lines.append(f"{header_file(header)}\n", style="dim")
     for check in annex.key_quotes:
         lines.append(f"  key quote ({check.claim}): «{check.quote}»", style="green")
         lines.append(f" — {file_name(check.path)}\n", style="dim")
@@ -225,7 +226,7 @@ def _annex_markdown(annex: AnnexReport) -> list[str]:
     lines += [f"Claims: {', '.join(annex.claims) or 'none'}. {len(annex.messages)} messages:", ""]
     lines += [
         f"- {md_inline(h.date or 'no date')} · {md_inline(h.sender)} · {md_inline(h.subject)}"
-        f" · {md_inline(file_name(h.path))}"
+        f" · {md_inline(header_file(h))}"
         for h in annex.messages
     ]
     if annex.key_quotes:
@@ -291,7 +292,7 @@ def _claim_html(claim: ClaimReport) -> str:
         parts.append(
             f'<div class="header"><b>{html_text(header.subject or "(no subject)")}</b>\n'
             f"{html_text(header.date or 'no date')}  {html_text(header.sender)}\n"
-            f"{html_text(header.path or '')}</div>"
+            f"{html_text(header_file(header, whole=True))}</div>"
         )
         parts.append(excerpt_html(cited.excerpt, ""))
     return "\n".join(parts)
@@ -324,7 +325,7 @@ def _annex_html(annex: AnnexReport) -> str:
     )
     rows = "".join(
         f"<tr><td>{html_text(h.date or 'no date')}</td><td>{html_text(h.sender)}</td>"
-        f"<td>{html_text(h.subject)}</td><td>{html_text(file_name(h.path))}</td></tr>"
+        f"<td>{html_text(h.subject)}</td><td>{html_text(header_file(h))}</td></tr>"
         for h in annex.messages
     )
     parts.append(
