@@ -118,5 +118,16 @@ def test_the_cli_starts_without_loading_what_reading_an_index_needs() -> None:
         "emlkit.claims.report",
         "emlkit.render.report",
         "rapidfuzz",
+        "rich",  # `emlkit index -q` and `--json` draw nothing
+        "emlkit.index.indexer",  # not for `emlkit --help`, `emlkit case check`
     }
     assert not heavy & set(loaded), sorted(heavy & set(loaded))
+
+
+def test_the_choices_the_command_line_offers_are_the_index_layers() -> None:
+    from emlkit.api import constants
+    from emlkit.index import export, timeline
+
+    assert constants.EXPORT_FORMATS == export.FORMATS
+    assert constants.TIMELINE_PERIODS == timeline.PERIODS
+    assert set(constants.FREQUENCIES.values()) == set(timeline.PERIODS)

