@@ -16,6 +16,7 @@ See ``docs/`` for the record, the charset trail, the defects and the command lin
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 from emlkit.errors import (
@@ -29,15 +30,7 @@ from emlkit.errors import (
     UsageError,
     WorkerError,
 )
-from emlkit.parse import (
-    iter_file_messages,
-    iter_mail_files,
-    iter_messages,
-    os_path,
-    parse_bytes,
-    parse_file,
-    path_text,
-)
+from emlkit.parse import iter_mail_files, os_path, path_text
 from emlkit.policy import Policy
 from emlkit.records import (
     Address,
@@ -75,6 +68,7 @@ if TYPE_CHECKING:
         Timeline,
         open,
     )
+    from emlkit.parse import iter_file_messages, iter_messages, parse_bytes, parse_file
 
 __version__ = "0.1.0"
 
@@ -102,18 +96,22 @@ the parser (index workers and parse-only scripts never load the index, claims or
 for it)."""
 
 
-def __getattr__(name: str) -> object:
-    if name in _API:
-        from emlkit import api
+_PARSING = frozenset({"iter_file_messages", "iter_messages", "parse_bytes", "parse_file"})
+"""The parser's functions: imported on first use too, so that the main process of an index
+run, which only walks and stores, never loads the parser (its workers do)."""
 
-        value = getattr(api, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'emlkit' has no attribute {name!r}")
+
+def __getattr__(name: str) -> object:
+    if name not in _API and name not in _PARSING:
+        raise AttributeError(f"module 'emlkit' has no attribute {name!r}")
+    module = "emlkit.api" if name in _API else "emlkit.parse"
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _API)
+    return sorted(set(globals()) | _API | _PARSING)
 
 
 __all__ = [

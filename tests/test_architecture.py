@@ -124,6 +124,23 @@ def test_the_cli_starts_without_loading_what_reading_an_index_needs() -> None:
     assert not heavy & set(loaded), sorted(heavy & set(loaded))
 
 
+def test_an_index_run_loads_the_parser_only_in_its_workers() -> None:
+    # The main process walks, compares and stores: with nothing to parse, loading the
+    # parser (email, chardet, the MIME walk) would be most of the run's start-up.
+    code = (
+        "import sys, emlkit, emlkit.cli, emlkit.api.indexing, emlkit.render.indexing;"
+        " print(' '.join(sorted(sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    parser = {"emlkit.parse.message", "emlkit.parse.reader", "emlkit.parse.mime", "chardet"}
+    assert not parser & set(loaded), sorted(parser & set(loaded))
+    import emlkit
+
+    assert emlkit.parse_bytes(b"Subject: x\n\nbody\n").subject == "x"  # loaded on use
+
+
 def test_the_choices_the_command_line_offers_are_the_index_layers() -> None:
     from emlkit.api import constants
     from emlkit.index import export, timeline

@@ -28,7 +28,7 @@ from emlkit.errors import InputError, StoreError, StoreLockedError, UsageError, 
 from emlkit.index import derived, identities, indexer
 from emlkit.index.indexer import Parsed, index_paths, parse_batch
 from emlkit.index.store import Store
-from emlkit.parse.reader import Chunk
+from emlkit.parse.files import Chunk
 from emlkit.policy import Policy
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

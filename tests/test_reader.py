@@ -18,9 +18,17 @@ from hypothesis import strategies as st
 import emlkit
 from emlkit import EmlkitError, Failure, FailureKind, InputError, Message
 from emlkit.cli import main
-from emlkit.parse import files, reader
-from emlkit.parse.files import is_separator, mbox_by_name, os_path, path_text, split_mbox
-from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk_with_stat, read_with_stat
+from emlkit.parse import files
+from emlkit.parse.files import (
+    Chunk,
+    is_separator,
+    iter_file_chunks,
+    mbox_by_name,
+    os_path,
+    path_text,
+    split_mbox,
+)
+from emlkit.parse.reader import parse_chunk_with_stat, read_with_stat
 from emlkit.parse.sniff import BOM
 
 FROM_LINE = b"From anna@example.org Tue Mar 16 10:00:00 2021\n"
@@ -366,7 +374,7 @@ def test_a_file_named_as_one_message_is_not_opened_to_tell_an_mbox(
     def no_head(file: Path) -> bytes:
         raise AssertionError(f"{file} opened to tell an mbox")
 
-    monkeypatch.setattr(reader, "_head", no_head)
+    monkeypatch.setattr(files, "_head", no_head)
     path = tmp_path / "one.eml"
     path.write_bytes(FROM_LINE + make_message())
     assert list(iter_file_chunks(path)) == [Chunk(path, None, 0, None)]

@@ -16,8 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from emlkit.parse import split
-from emlkit.parse.files import iter_mail_files
-from emlkit.parse.reader import iter_file_chunks
+from emlkit.parse.files import iter_file_chunks, iter_mail_files
 from emlkit.parse.split import _canonical_boundaries, _set_aside, split_message
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

@@ -30,9 +30,8 @@ from emlkit.index.annexes import annex_from_path
 from emlkit.index.derived import before_run, refresh_derived
 from emlkit.index.rows import MessageRows, message_rows, search_columns
 from emlkit.index.store import FileFacts, FileState, Store
-from emlkit.parse.files import iter_mail_paths, os_path, path_text
-from emlkit.parse.message import error_text
-from emlkit.parse.reader import Chunk, iter_file_chunks, parse_chunk_with_stat
+from emlkit.parse.escapes import error_text
+from emlkit.parse.files import Chunk, iter_file_chunks, iter_mail_paths, os_path, path_text
 from emlkit.policy import Policy, default
 
 _COMMIT_SECONDS = 1.0
@@ -397,6 +396,10 @@ class Parsed(NamedTuple):
 
 def parse_for_index(chunk: Chunk, policy: Policy) -> Parsed:
     """A worker's share: a chunk parsed, analysed for search and turned into rows."""
+    # The parser is imported here, where the workers parse: the main process, which only
+    # walks, compares and stores, starts without it (a run with nothing to parse, sooner).
+    from emlkit.parse.reader import parse_chunk_with_stat
+
     message, status = parse_chunk_with_stat(chunk, policy)
     source = message.source
     file_status = None if status is None else (status.st_size, status.st_mtime_ns)

@@ -1,10 +1,41 @@
-"""The parser layer: bytes in, immutable :class:`~emlkit.records.Message` records out."""
+"""The parser layer: bytes in, immutable :class:`~emlkit.records.Message` records out.
+
+The parsing functions are imported on first use: finding files (``iter_mail_files``,
+``path_text``) does not load the parser, so neither does the main process of an index run,
+which only walks and stores while its workers parse.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from emlkit.parse.files import iter_mail_files, os_path, path_text
-from emlkit.parse.message import parse_bytes
-from emlkit.parse.reader import iter_file_messages, iter_messages, parse_file
+
+if TYPE_CHECKING:
+    from emlkit.parse.message import parse_bytes
+    from emlkit.parse.reader import iter_file_messages, iter_messages, parse_file
+
+_PARSING = {
+    "parse_bytes": "emlkit.parse.message",
+    "iter_file_messages": "emlkit.parse.reader",
+    "iter_messages": "emlkit.parse.reader",
+    "parse_file": "emlkit.parse.reader",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _PARSING.get(name)
+    if module is None:
+        raise AttributeError(f"module 'emlkit.parse' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PARSING))
+
 
 __all__ = [
     "iter_file_messages",

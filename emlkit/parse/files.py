@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from emlkit.parse.headers import surrogates_to_text
+from emlkit.parse.escapes import surrogates_to_text
 from emlkit.parse.sniff import BOM, OLE_MAGIC, first_line_is_header
 
 MESSAGE_SUFFIXES = frozenset({".eml", ".msg", ".emlx", ".mail"})
@@ -243,3 +244,61 @@ def _looks_like_mail(path: str) -> bool:
             return first_line_is_header(head) or head.startswith(OLE_MAGIC)
     except OSError:
         return True  # let the reader report why it cannot be read
+
+
+PathArg = str | os.PathLike[str]
+"""A path as the readers take it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One message's place in a file; ``data`` is None when the message is the whole file."""
+
+    path: Path
+    index: int | None
+    offset: int
+    data: bytes | None
+
+
+def iter_file_chunks(path: PathArg) -> Iterator[Chunk]:
+    """Where the messages of one file are: the whole file, or each message of an mbox.
+
+    An mbox is split as a stream, so memory is bounded by its largest message. A file that
+    starts with an mbox ``From`` line but holds one message is read as a one-message file.
+
+    :raises OSError: the file cannot be read.
+    """
+    file = path if isinstance(path, Path) else Path(path)
+    by_name = mbox_by_name(file)
+    if not (by_name if by_name is not None else starts_like_mbox(_head(file))):
+        yield Chunk(file, None, 0, None)
+        return
+    with file.open("rb") as handle:
+        parts = split_mbox(handle)
+        first, second = next(parts, None), next(parts, None)
+        if first is None or (second is None and file.suffix.lower() not in MBOX_SUFFIXES):
+            yield Chunk(file, None, 0, None)
+            return
+        for index, (offset, data) in enumerate(_chain(first, second, parts)):
+            yield Chunk(file, index, offset, data)
+
+
+def _head(file: Path) -> bytes:
+    """The first bytes of a file, enough to tell an mbox (read without a buffered file object:
+    an index run does this for every file)."""
+    descriptor = os.open(file, os.O_RDONLY)
+    try:
+        return os.read(descriptor, 16)
+    finally:
+        os.close(descriptor)
+
+
+def _chain(
+    first: tuple[int, bytes] | None,
+    second: tuple[int, bytes] | None,
+    rest: Iterator[tuple[int, bytes]],
+) -> Iterator[tuple[int, bytes]]:
+    for item in (first, second):
+        if item is not None:
+            yield item
+    yield from rest

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from emlkit.parse.charsets import codec_name, decode_header_bytes
+from emlkit.parse.escapes import has_raw_8bit
 from emlkit.records import Defect, DefectKind
 
 # A line break before whitespace or at the end; written as a branch of literals (not \r?\n),
@@ -23,7 +24,6 @@ _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
 _BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
 _Q_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_SURROGATES = re.compile("[\udc80-\udcff]")
 _ID_IN_BRACKETS = re.compile(r"<([^<>]*)>")
 _ID_WHITESPACE = re.compile(r"\s+")
 _UNCLOSED_ID = re.compile(r"<([^<>\s]+@[^<>\s]+)\s*$")
@@ -41,11 +41,6 @@ class HeaderContext:
 def unfold(raw: str) -> str:
     """Remove the line breaks of folding (RFC 5322 section 2.2.3), keeping the whitespace."""
     return _FOLD.sub("", raw) if "\n" in raw else raw
-
-
-def has_raw_8bit(raw: str) -> bool:
-    """True when a header value read from bytes holds undecoded 8-bit bytes."""
-    return not raw.isascii() and _SURROGATES.search(raw) is not None
 
 
 def decode_raw_8bit(raw: str, name: str, context: HeaderContext) -> str:
@@ -193,13 +188,6 @@ def parse_id_list(raw: str | None, name: str, context: HeaderContext) -> tuple[s
             context.defects.append(Defect(DefectKind.MALFORMED_ID, name, detail))
     ids = (normalize_id(item) for item in found)
     return tuple(dict.fromkeys(i for i in ids if i))
-
-
-def surrogates_to_text(raw: str) -> str:
-    """A raw value made printable: undecoded 8-bit bytes shown as ``\\xNN`` escapes."""
-    if not has_raw_8bit(raw):
-        return raw
-    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 __all__ = [

@@ -13,6 +13,7 @@ from email.message import Message as StdlibMessage
 
 from emlkit.parse.addresses import parse_addresses
 from emlkit.parse.dates import resolve_date
+from emlkit.parse.escapes import error_text, surrogates_to_text
 from emlkit.parse.files import path_text
 from emlkit.parse.headers import (
     HeaderContext,
@@ -20,7 +21,6 @@ from emlkit.parse.headers import (
     decode_header,
     parse_id_list,
     parse_message_id,
-    surrogates_to_text,
 )
 from emlkit.parse.mime import Budget, Forwarded, walk_body
 from emlkit.parse.received import parse_received
@@ -102,13 +102,6 @@ def _stdlib_parse(data: bytes) -> tuple[StdlibMessage, list[Defect]]:
         message = split_message(data, headers_only=True)
         detail = f"the stdlib parser failed ({error_text(error)}); the body was kept unsplit"
         return message, [Defect(DefectKind.STDLIB, "0", detail)]
-
-
-def error_text(error: Exception) -> str:
-    """An exception as one line of text (its class and message, shortened, raw bytes as
-    ``\\xNN``): what a failure record says of an error no input should cause."""
-    text = f"{type(error).__name__}: {error}".rstrip(": ")
-    return surrogates_to_text(" ".join(text.split()))[:200]
 
 
 def build_record(

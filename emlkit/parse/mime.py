@@ -19,12 +19,12 @@ from io import BytesIO
 from typing import TypeVar
 
 from emlkit.parse.charsets import decode_text
+from emlkit.parse.escapes import has_raw_8bit
 from emlkit.parse.headers import (
     HeaderContext,
     clean_display,
     decode_encoded_words,
     decode_raw_8bit,
-    has_raw_8bit,
     unfold,
 )
 from emlkit.parse.html import html_to_text

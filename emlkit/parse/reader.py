@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from emlkit.errors import InputError
 from emlkit.parse.files import (
-    MBOX_SUFFIXES,
+    Chunk,
+    PathArg,
+    iter_file_chunks,
     iter_mail_paths,
-    mbox_by_name,
     os_path,
     path_text,
-    split_mbox,
-    starts_like_mbox,
 )
 from emlkit.parse.message import make_source, parse_bytes, synthetic_id
 from emlkit.policy import Policy, default
 from emlkit.records import Failure, FailureKind, Message
-
-PathArg = str | os.PathLike[str]
 
 
 def parse_file(path: PathArg, policy: Policy = default) -> Message:
@@ -35,49 +31,6 @@ def parse_file(path: PathArg, policy: Policy = default) -> Message:
     except OSError as error:
         return unreadable(file, error)
     return parse_bytes(data, make_source(data, file), policy)
-
-
-@dataclass(frozen=True, slots=True)
-class Chunk:
-    """One message's place in a file; ``data`` is None when the message is the whole file."""
-
-    path: Path
-    index: int | None
-    offset: int
-    data: bytes | None
-
-
-def iter_file_chunks(path: PathArg) -> Iterator[Chunk]:
-    """Where the messages of one file are: the whole file, or each message of an mbox.
-
-    An mbox is split as a stream, so memory is bounded by its largest message. A file that
-    starts with an mbox ``From`` line but holds one message is read as a one-message file.
-
-    :raises OSError: the file cannot be read.
-    """
-    file = path if isinstance(path, Path) else Path(path)
-    by_name = mbox_by_name(file)
-    if not (by_name if by_name is not None else starts_like_mbox(_head(file))):
-        yield Chunk(file, None, 0, None)
-        return
-    with file.open("rb") as handle:
-        parts = split_mbox(handle)
-        first, second = next(parts, None), next(parts, None)
-        if first is None or (second is None and file.suffix.lower() not in MBOX_SUFFIXES):
-            yield Chunk(file, None, 0, None)
-            return
-        for index, (offset, data) in enumerate(_chain(first, second, parts)):
-            yield Chunk(file, index, offset, data)
-
-
-def _head(file: Path) -> bytes:
-    """The first bytes of a file, enough to tell an mbox (read without a buffered file object:
-    an index run does this for every file)."""
-    descriptor = os.open(file, os.O_RDONLY)
-    try:
-        return os.read(descriptor, 16)
-    finally:
-        os.close(descriptor)
 
 
 def parse_chunk(chunk: Chunk, policy: Policy = default) -> Message:
@@ -162,17 +115,6 @@ def iter_messages(
         folders.clear()
         yield from iter_file_messages(file, policy)
     yield from folders
-
-
-def _chain(
-    first: tuple[int, bytes] | None,
-    second: tuple[int, bytes] | None,
-    rest: Iterator[tuple[int, bytes]],
-) -> Iterator[tuple[int, bytes]]:
-    for item in (first, second):
-        if item is not None:
-            yield item
-    yield from rest
 
 
 def _existing_file(path: PathArg) -> Path:

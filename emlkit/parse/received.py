@@ -16,7 +16,8 @@ from datetime import UTC
 from typing import Any, NamedTuple
 
 from emlkit.parse.dates import parse_rfc_date
-from emlkit.parse.headers import surrogates_to_text, unfold
+from emlkit.parse.escapes import surrogates_to_text
+from emlkit.parse.headers import unfold
 from emlkit.records import Defect, DefectKind, ReceivedHop
 
 _MAX_HOPS = 100
