@@ -1,8 +1,8 @@
 """The ``emlkit`` command line: a thin shell over the library. No logic lives here.
 
-Each command imports the renderers it uses when it runs: ``emlkit index -q`` and ``--json``
-start without rich and the views of the other commands (0.08 s of a run with nothing to
-do, whose target is half a second).
+Each command imports the renderers it uses when it runs, so that ``emlkit index -q`` and
+``--json`` start without rich or the other commands' views: ``import emlkit.cli`` takes
+0.08 s instead of 0.22 s, of a run with nothing to do whose target is half a second.
 """
 
 from __future__ import annotations
