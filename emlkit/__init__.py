@@ -91,27 +91,27 @@ _API = frozenset(
         "open",
     }
 )
-"""The notebook API's names: imported on first use, so ``import emlkit`` stays as light as
-the parser (index workers and parse-only scripts never load the index, claims or renderers
-for it)."""
-
+"""The notebook API's names: imported on first use, so ``import emlkit`` stays light (index
+workers and parse-only scripts never load the index, claims or renderers for it)."""
 
 _PARSING = frozenset({"iter_file_messages", "iter_messages", "parse_bytes", "parse_file"})
 """The parser's functions: imported on first use too, so that the main process of an index
 run, which only walks and stores, never loads the parser (its workers do)."""
 
+_HOME = {name: "emlkit.api" for name in _API} | {name: "emlkit.parse" for name in _PARSING}
+
 
 def __getattr__(name: str) -> object:
-    if name not in _API and name not in _PARSING:
+    module = _HOME.get(name)
+    if module is None:
         raise AttributeError(f"module 'emlkit' has no attribute {name!r}")
-    module = "emlkit.api" if name in _API else "emlkit.parse"
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _API | _PARSING)
+    return sorted(set(globals()) | set(_HOME))
 
 
 __all__ = [
