@@ -16,7 +16,6 @@ See ``docs/`` for the record, the charset trail, the defects and the command lin
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 from emlkit.errors import (
@@ -30,6 +29,7 @@ from emlkit.errors import (
     UsageError,
     WorkerError,
 )
+from emlkit.lazy import lazy_names
 from emlkit.parse import iter_mail_files, os_path, path_text
 from emlkit.policy import Policy
 from emlkit.records import (
@@ -101,18 +101,7 @@ run, which only walks and stores, never loads the parser (its workers do)."""
 _HOME = {name: "emlkit.api" for name in _API} | {name: "emlkit.parse" for name in _PARSING}
 
 
-def __getattr__(name: str) -> object:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module 'emlkit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOME))
-
+__getattr__, __dir__ = lazy_names(__name__, _HOME, globals())
 
 __all__ = [
     "Address",

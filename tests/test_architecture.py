@@ -33,7 +33,7 @@ def layer_of(module: str) -> str:
     if parts == ["emlkit"]:
         return "package"
     top = parts[1]
-    if top in ("errors", "records", "policy"):
+    if top in ("errors", "records", "policy", "lazy"):
         return "base"
     if top in ("__main__", "cli"):
         return "cli"

@@ -10,8 +10,9 @@ only :func:`update_index` — does not pay for loading the excerpts, quotes and 
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from emlkit.lazy import lazy_names
 
 if TYPE_CHECKING:
     from emlkit.api.constants import (
@@ -58,21 +59,10 @@ _MODULES = {
         "Timeline",
     ),
 }
-_HOME = {name: module for module, names in _MODULES.items() for name in names}
+_HOME = {name: f"emlkit.api.{module}" for module, names in _MODULES.items() for name in names}
 
 
-def __getattr__(name: str) -> object:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module 'emlkit.api' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"emlkit.api.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOME))
-
+__getattr__, __dir__ = lazy_names(__name__, _HOME, globals())
 
 __all__ = [
     "DOCUMENT_FORMATS",

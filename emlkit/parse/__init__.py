@@ -7,9 +7,9 @@ which only walks and stores while its workers parse.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from emlkit.lazy import lazy_names
 from emlkit.parse.files import iter_mail_files, os_path, path_text
 
 if TYPE_CHECKING:
@@ -24,18 +24,7 @@ _PARSING = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _PARSING.get(name)
-    if module is None:
-        raise AttributeError(f"module 'emlkit.parse' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_PARSING))
-
+__getattr__, __dir__ = lazy_names(__name__, _PARSING, globals())
 
 __all__ = [
     "iter_file_messages",
