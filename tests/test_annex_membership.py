@@ -82,6 +82,7 @@ def test_every_view_of_an_annex_holds_its_copies(corpus: Path, tmp_path: Path) -
         _, three = annex_excerpts(store, 3)
         assert [e.header.message_id for e in three] == ["m2@zar.test"]
         hits = search(store, "протокол", SearchFilters(annex=5))
+        assert all("/annex-05/" in str(h.message.path) for h in hits)  # the annex's copy
         assert sorted(h.message.message_id for h in hits) == [
             "m1@zar.test",
             "m2@zar.test",

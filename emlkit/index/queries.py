@@ -11,7 +11,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from emlkit.errors import QueryError, UsageError
-from emlkit.index.store import FIRST_PATH, IN_ANNEX, IN_THREAD, THREAD_OF, Store
+from emlkit.index.store import (
+    FIRST_PATH,
+    FIRST_PATH_IN_ANNEX,
+    IN_ANNEX,
+    IN_THREAD,
+    THREAD_OF,
+    Store,
+)
 from emlkit.index.text import match_expression, snippet
 from emlkit.index.threading import Thread, thread_tree
 
@@ -60,11 +67,18 @@ class SearchFilters:
     thread: str | None = None
 
 
-SUMMARY_COLUMNS = (
-    "m.id, m.message_id, m.date, m.date_utc, coalesce(m.from_name, ''),"
-    f" coalesce(m.from_address, ''), m.subject, m.annex, {THREAD_OF}, {FIRST_PATH}, m.sha256"
-)
+def _summary_columns(path: str) -> str:
+    return (
+        "m.id, m.message_id, m.date, m.date_utc, coalesce(m.from_name, ''),"
+        f" coalesce(m.from_address, ''), m.subject, m.annex, {THREAD_OF}, {path}, m.sha256"
+    )
+
+
+SUMMARY_COLUMNS = _summary_columns(FIRST_PATH)
 """The columns of a :class:`MessageSummary`, selected from ``messages m``."""
+
+_SUMMARY_IN_ANNEX = _summary_columns(FIRST_PATH_IN_ANNEX)
+"""The same, the path a copy in the annex given as the first parameter."""
 
 
 def search(
@@ -75,17 +89,22 @@ def search(
     :raises QueryError: the query cannot be parsed.
     """
     expression = match_expression(query)
-    where, params = _filter_sql(filters or SearchFilters())
+    filters = filters or SearchFilters()
+    where, params = _filter_sql(filters)
+    # Searching an annex, a hit names the copy that stands in it.
+    columns, annex = (
+        (SUMMARY_COLUMNS, ()) if filters.annex is None else (_SUMMARY_IN_ANNEX, (filters.annex,))
+    )
     # Without filters, rank and cut inside the full-text index: joining every match to
     # `messages` first costs more than the ranking itself for common words.
     inner_limit = "" if where else " ORDER BY score LIMIT ?"
     sql = (
-        f"SELECT {SUMMARY_COLUMNS}, hits.score FROM messages m"
+        f"SELECT {columns}, hits.score FROM messages m"
         " JOIN (SELECT rowid, bm25(messages_fts) AS score FROM messages_fts"
         f" WHERE messages_fts MATCH ?{inner_limit}) AS hits ON hits.rowid = m.id"
         f"{where} ORDER BY hits.score, m.date_utc LIMIT ?"
     )
-    arguments = (expression, *params, limit) if where else (expression, limit, limit)
+    arguments = (*annex, expression, *params, limit) if where else (expression, limit, limit)
     _register_fold(store.db)
     try:
         rows = store.db.execute(sql, arguments).fetchall()
