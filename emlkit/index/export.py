@@ -23,13 +23,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from emlkit.errors import UsageError
+from emlkit.index.choices import FORMATS
 from emlkit.index.senders import require_identities
 from emlkit.index.store import IN_ANNEX, Store
 
 __all__ = ["COLUMNS", "FORMATS", "export", "export_file", "export_rows", "write_rows"]
 
-FORMATS = ("jsonl", "csv")
-"""The export formats."""
 
 COLUMNS = (
     "id",

@@ -18,13 +18,11 @@ from datetime import date, timedelta
 
 from emlkit.errors import UsageError
 from emlkit.index.anomalies import MessageAnomaly, message_anomalies
+from emlkit.index.choices import PERIODS
 from emlkit.index.senders import identity_clause, require_identities
 from emlkit.index.store import IN_ANNEX, Store
 
 __all__ = ["PERIODS", "Period", "Timeline", "TimelineFilters", "period_start", "timeline"]
-
-PERIODS = ("day", "week", "month")
-"""The period lengths a timeline can be counted by."""
 
 
 @dataclass(frozen=True, slots=True)
