@@ -37,7 +37,7 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("last phase: threading and identities", "refresh_derived"),
     ("search columns: stems and keys of every word", "search_columns"),
     ("store rows and their JSON, built for the store", "message_rows"),
-    ("stdlib split (`split_message`)", "split_message"),
+    ("MIME split (`split_message`: the scan, or the stdlib)", "split_message"),
     ("Received hops", "parse_received"),
     ("addresses", "parse_addresses"),
     ("Date", "resolve_date"),

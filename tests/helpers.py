@@ -12,9 +12,11 @@ import binascii
 import quopri
 import sqlite3
 from collections.abc import Iterable, Sequence
+from email.message import Message as StdlibMessage
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 from emlkit import DefectKind, Message
 from emlkit.parse import files
@@ -212,3 +214,97 @@ def refuse_listing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
         return listing(path)
 
     monkeypatch.setattr(files, "_listing", refusing)
+
+
+# The stdlib's MIME tree, and lines to build hostile MIME from (tests of the split).
+
+
+def tree(message: StdlibMessage) -> list[object]:
+    """Everything the parse decided, part by part: envelope line, headers, default type, raw
+    payload, preamble, epilogue and defects with the lines they quote."""
+    return [
+        (
+            part.get_unixfrom(),
+            part.items(),
+            part.get_default_type(),
+            vars(part)["_payload"] if not part.is_multipart() else len(part.get_payload()),
+            part.preamble,
+            part.epilogue,
+            [(type(defect).__name__, str(defect)) for defect in part.defects],
+        )
+        for part in message.walk()
+    ]
+
+
+def b64_lines(size: int, width: int = 76, linesep: bytes = b"\n") -> bytes:
+    encoded = base64.b64encode(bytes(range(256)) * (size // 256 + 1))[: size * 4 // 3]
+    return b"".join(encoded[i : i + width] + linesep for i in range(0, len(encoded), width))
+
+
+LINE_ENDS = st.sampled_from([b"\n", b"\r\n", b"\r", b""])
+LINES = st.one_of(
+    st.sampled_from(
+        [
+            b"",
+            b"--b1",
+            b"--b1--",
+            b"--b2",
+            b"--b2--",
+            b"From someone",
+            b"From: a@example.org",
+            b"Content-Type: multipart/mixed; boundary=b1",
+            b"Content-Type: multipart/alternative; boundary=b2",
+            b"Content-Type: message/rfc822",
+            b"Content-Type: multipart/related; boundary=b3",
+            b"Content-Type: multipart/digest; boundary=b3",
+            b"Content-Transfer-Encoding: quoted-printable",
+            b": no name",
+            b"--b3",
+            b"--b3--",
+            b"Content-Type: message/delivery-status",
+            b"Content-Transfer-Encoding: base64",
+            b" continued",
+            b"EMLKITSETASIDE0Z",
+            b"EMLKITSETASIDEB0Z",
+            # Boundaries written in every way the parser reads, and delimiter look-alikes.
+            b'Content-Type: multipart/mixed; boundary="b1"',
+            b"Content-Type: multipart/mixed; BOUNDARY=b2; x=y",
+            b'Content-Type: multipart/digest; boundary="b2--"',
+            b"Content-Type: multipart/mixed; boundary=b1-",
+            b"Content-Type: multipart/mixed; boundary*=''b1",
+            b"Content-Type: multipart/mixed; boundary = b2",
+            b'Content-Type: multipart/mixed; boundary="b1" x',
+            b"Content-Type: multipart/mixed; boundary=",
+            b"Content-Type: multipart/mixed;",
+            b" boundary=b2",
+            b"--b1-",
+            b"--b1--x",
+            b'X-Other: boundary="x-y"',
+            b"--b1--x-y",
+            b"--b2 \t",
+            b"X-Quoted: --b1",
+            b"From --b2",
+            b"plain words",
+            b"Dear reader: a line of text with a colon",
+            b"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 -- -b1 --b1",
+            b"-b1",
+            b"\tindented",
+            b"x" * 600,
+        ]
+    ),
+    st.binary(max_size=20),
+)
+
+
+@st.composite
+def mime_lines(draw: st.DrawFn, line_ends: st.SearchStrategy[bytes] = LINE_ENDS) -> bytes:
+    """Lines of MIME structure, junk and runs of base64 of any length, with ``line_ends``."""
+    pieces: list[bytes] = []
+    for _ in range(draw(st.integers(min_value=0, max_value=30))):
+        if draw(st.booleans()):
+            width = draw(st.sampled_from([4, 60, 76]))
+            count = draw(st.integers(min_value=1, max_value=20))
+            pieces.append(b64_lines(width * count * 3 // 4, width, draw(line_ends)))
+        else:
+            pieces.append(draw(LINES) + draw(line_ends))
+    return b"".join(pieces)

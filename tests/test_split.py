@@ -1,52 +1,29 @@
-"""split_message: the stdlib's own tree whatever the bytes, with runs of lines set aside and
-boundaries written as tokens."""
+"""split_message and split_with_stdlib: the stdlib's own tree whatever the bytes, found by
+the scan or with runs of lines set aside and boundaries written as tokens."""
 
 from __future__ import annotations
 
 import base64
-from email.message import Message as StdlibMessage
 from email.parser import BytesParser
 from email.policy import compat32
 from pathlib import Path
 from unittest import mock
 
 import pytest
-from helpers import FIXTURES
+from helpers import FIXTURES, b64_lines, mime_lines, tree
 from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
 
 from emlkit.parse import split
 from emlkit.parse.files import iter_file_chunks, iter_mail_files
-from emlkit.parse.split import _canonical_boundaries, _set_aside, split_message
+from emlkit.parse.split import _canonical_boundaries, _set_aside, split_message, split_with_stdlib
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
-def tree(message: StdlibMessage) -> list[object]:
-    """Everything the parse decided, part by part: envelope line, headers, default type, raw
-    payload, preamble, epilogue and defects with the lines they quote."""
-    return [
-        (
-            part.get_unixfrom(),
-            part.items(),
-            part.get_default_type(),
-            vars(part)["_payload"] if not part.is_multipart() else len(part.get_payload()),
-            part.preamble,
-            part.epilogue,
-            [(type(defect).__name__, str(defect)) for defect in part.defects],
-        )
-        for part in message.walk()
-    ]
-
-
 def assert_same_parse(data: bytes) -> None:
-    expected = BytesParser(policy=compat32).parsebytes(data)
-    assert tree(split_message(data)) == tree(expected)
-
-
-def b64_lines(size: int, width: int = 76, linesep: bytes = b"\n") -> bytes:
-    encoded = base64.b64encode(bytes(range(256)) * (size // 256 + 1))[: size * 4 // 3]
-    return b"".join(encoded[i : i + width] + linesep for i in range(0, len(encoded), width))
+    expected = tree(BytesParser(policy=compat32).parsebytes(data))
+    assert tree(split_message(data)) == expected
+    assert tree(split_with_stdlib(data)) == expected
 
 
 ATTACHED = b64_lines(3000)
@@ -68,7 +45,7 @@ def test_long_base64_parts_are_set_aside_and_put_back() -> None:
     assert shorter.count(b"\n") < 30
     assert ATTACHED[:76] not in shorter and shorter.count(mark) == 3
     assert_same_parse(MULTIPART)
-    part = split_message(MULTIPART).get_payload(1)
+    part = split_with_stdlib(MULTIPART).get_payload(1)
     assert part.get_payload(decode=True) == base64.b64decode(ATTACHED)
 
 
@@ -76,7 +53,7 @@ def test_the_line_end_before_a_boundary_still_belongs_to_the_boundary() -> None:
     for linesep in (b"\n", b"\r\n"):
         data = MULTIPART.replace(b"\n", linesep)
         assert_same_parse(data)
-        part = split_message(data).get_payload(1)
+        part = split_with_stdlib(data).get_payload(1)
         assert not vars(part)["_payload"].endswith(("\n", "\r"))
 
 
@@ -135,78 +112,15 @@ def test_every_message_of_the_corpora_parses_as_the_stdlib_does(corpora_root: Pa
     assert messages > 900
 
 
-LINE_ENDS = st.sampled_from([b"\n", b"\r\n", b"\r", b""])
-LINES = st.one_of(
-    st.sampled_from(
-        [
-            b"",
-            b"--b1",
-            b"--b1--",
-            b"--b2",
-            b"--b2--",
-            b"From someone",
-            b"From: a@example.org",
-            b"Content-Type: multipart/mixed; boundary=b1",
-            b"Content-Type: multipart/alternative; boundary=b2",
-            b"Content-Type: message/rfc822",
-            b"Content-Type: message/delivery-status",
-            b"Content-Transfer-Encoding: base64",
-            b" continued",
-            b"EMLKITSETASIDE0Z",
-            b"EMLKITSETASIDEB0Z",
-            # Boundaries written in every way the parser reads, and delimiter look-alikes.
-            b'Content-Type: multipart/mixed; boundary="b1"',
-            b"Content-Type: multipart/mixed; BOUNDARY=b2; x=y",
-            b'Content-Type: multipart/digest; boundary="b2--"',
-            b"Content-Type: multipart/mixed; boundary=b1-",
-            b"Content-Type: multipart/mixed; boundary*=''b1",
-            b"Content-Type: multipart/mixed; boundary = b2",
-            b'Content-Type: multipart/mixed; boundary="b1" x',
-            b"Content-Type: multipart/mixed; boundary=",
-            b"Content-Type: multipart/mixed;",
-            b" boundary=b2",
-            b"--b1-",
-            b"--b1--x",
-            b'X-Other: boundary="x-y"',
-            b"--b1--x-y",
-            b"--b2 \t",
-            b"X-Quoted: --b1",
-            b"From --b2",
-            b"plain words",
-            b"Dear reader: a line of text with a colon",
-            b"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 -- -b1 --b1",
-            b"-b1",
-            b"\tindented",
-            b"x" * 600,
-        ]
-    ),
-    st.binary(max_size=20),
-)
-
-
-@st.composite
-def messages(draw: st.DrawFn) -> bytes:
-    """Lines of MIME structure, junk and runs of base64 of any length, any line ends."""
-    pieces: list[bytes] = []
-    for _ in range(draw(st.integers(min_value=0, max_value=30))):
-        if draw(st.booleans()):
-            width = draw(st.sampled_from([4, 60, 76]))
-            count = draw(st.integers(min_value=1, max_value=20))
-            pieces.append(b64_lines(width * count * 3 // 4, width, draw(LINE_ENDS)))
-        else:
-            pieces.append(draw(LINES) + draw(LINE_ENDS))
-    return b"".join(pieces)
-
-
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(messages())
+@given(mime_lines())
 @example(MULTIPART)
 def test_any_bytes_parse_as_the_stdlib_does(data: bytes) -> None:
     assert_same_parse(data)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(messages())
+@given(mime_lines())
 def test_any_bytes_parse_as_the_stdlib_does_with_every_run_set_aside(data: bytes) -> None:
     # Runs of any length: every line the rule admits is set aside, not only long runs.
     with mock.patch.object(split, "_SHORTEST_RUN", 1):
@@ -227,7 +141,7 @@ def test_boundaries_are_parsed_as_one_canonical_token_each() -> None:
     assert boundaries == [b"----=_Part_7_1.2"]
     assert b"_Part_7" not in rewritten and rewritten.count(b"--EMLKITSETASIDEB0Z") == 3
     assert_same_parse(data)
-    assert split_message(data).get_boundary() == "----=_Part_7_1.2"
+    assert split_with_stdlib(data).get_boundary() == "----=_Part_7_1.2"
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,13 @@
-"""Splitting a message's bytes into headers and MIME parts with the stdlib's parser, fast.
+"""Splitting a message's bytes into headers and MIME parts: the stdlib's tree, fast.
+
+Most messages are split by :mod:`emlkit.parse.scan`, which finds the stdlib's tree by
+searching the whole text. The forms it leaves to the stdlib (a bare CR, delivery reports,
+boundaries nested in each other, …) go to :func:`split_with_stdlib`, the stdlib's own parser
+made faster as follows.
 
 The stdlib's ``compat32`` feed parser reads a message one line at a time in Python, and most
 lines of real mail are base64: an attachment of 500 KB is 6,800 lines the parser only copies
-into the part's payload. :func:`split_message` sets such runs of lines aside before the
+into the part's payload. :func:`split_with_stdlib` sets such runs of lines aside before the
 parse, lets the stdlib parse a message in which each run is one placeholder line, and puts
 the runs back into the payloads afterwards. The tree it returns is the one the stdlib builds
 from the original bytes (same parts, headers, payloads, preambles, epilogues and defects:
@@ -22,7 +27,7 @@ run's own, which a following boundary may claim as before.
 
 The stdlib also compiles a regular expression for every multipart's boundary, and as every
 message has boundaries of its own, Python's cache of compiled expressions never helps: near a
-fifth of the split. :func:`split_message` therefore writes each boundary in a canonical form
+fifth of the split. :func:`split_with_stdlib` therefore writes each boundary in a canonical form
 (``<mark>B0Z``, ``<mark>B1Z``, …), the same for every message, so the expressions are
 compiled once per process, and writes the original back wherever the token stands in the
 tree. It does so only where it knows every boundary the parser can see (see
@@ -40,7 +45,9 @@ from email.parser import BytesParser
 from email.policy import compat32
 from itertools import pairwise
 
-__all__ = ["split_message"]
+from emlkit.parse.scan import scan_message
+
+__all__ = ["split_message", "split_with_stdlib"]
 
 _EMPTY_LINE = re.compile(rb"\n\r?\n")
 _RUN_START = re.compile(rb"(?!From |--|[\x21-\x39\x3b-\x7e]*:)[^\r\n\t ]")
@@ -66,11 +73,19 @@ _MOST_BOUNDARIES = 64
 
 
 def split_message(data: bytes, headers_only: bool = False) -> StdlibMessage:
-    """``BytesParser(policy=compat32).parsebytes(data, headers_only)``, faster: long runs of
-    lines set aside, boundaries in a canonical form (see the module's docstring). May raise
-    what that raises (:class:`RecursionError`)."""
+    """``BytesParser(policy=compat32).parsebytes(data, headers_only)``, faster: the tree found
+    by searching the whole text (:func:`emlkit.parse.scan.scan_message`), or, for the forms
+    that leaves to the stdlib, :func:`split_with_stdlib`. May raise what the stdlib raises
+    (:class:`RecursionError`)."""
     if headers_only:
         return BytesParser(policy=compat32).parsebytes(data, headersonly=True)
+    scanned = scan_message(data)
+    return scanned if scanned is not None else split_with_stdlib(data)
+
+
+def split_with_stdlib(data: bytes) -> StdlibMessage:
+    """``BytesParser(policy=compat32).parsebytes(data)``, faster: long runs of lines set
+    aside, boundaries in a canonical form (see the module's docstring)."""
     shorter, mark, runs = _set_aside(data)
     shorter, boundaries = _canonical_boundaries(shorter, mark)
     message = BytesParser(policy=compat32).parsebytes(shorter)
