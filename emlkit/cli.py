@@ -229,6 +229,41 @@ def thread_command(ident: str, db: str | None, as_json: bool) -> None:
         _show(thread_view(found.tree, found.summaries))
 
 
+@main.command(name="conflicts")
+@_DB_OPTION
+@click.option("--annex", type=int, help="Only conflicts with a version in this annex.")
+@click.option("--message-id", help="Only this Message-ID (with or without <>).")
+@click.option(
+    "--diff-lines",
+    default=40,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Lines shown of each body diff (0: all).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the conflicts as JSON, in full.")
+def conflicts_command(
+    db: str | None, annex: int | None, message_id: str | None, diff_lines: int, as_json: bool
+) -> None:
+    """Show each Message-ID stored with different contents: its versions, the file, annex
+    and SHA-256 of every copy, the fields that differ, and a line diff of the bodies.
+
+    Copies that differ only in transport (Received headers, encodings, a Bcc) are one
+    version; versions differ in what the author wrote: subject, date, addresses, reply
+    headers, text, HTML or attachments.
+    """
+    with _open_index(db) as corpus:
+        try:
+            found = corpus.conflicts(annex=annex, message_id=message_id)
+        except EmlkitError as error:
+            raise click.ClickException(str(error)) from error
+    from emlkit.render.conflicts import conflicts_json, conflicts_view
+
+    if as_json:
+        click.echo(conflicts_json(found))
+    else:
+        _show(conflicts_view(found, diff_lines))
+
+
 @main.command(name="senders")
 @_DB_OPTION
 @click.option("--annex", type=int, help="Only messages of this annex.")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from emlkit.api.reading import MessageFilter
     from emlkit.api.record import IndexedMessage
     from emlkit.api.results import (
+        Conflicts,
         Correspondents,
         QuoteChecks,
         ResultList,
@@ -48,6 +49,7 @@ _MODULES = {
     "reading": ("MessageFilter",),
     "record": ("IndexedMessage",),
     "results": (
+        "Conflicts",
         "Correspondents",
         "QuoteChecks",
         "ResultList",
@@ -71,6 +73,7 @@ __all__ = [
     "TIMELINE_PERIODS",
     "CaseCheck",
     "CaseReport",
+    "Conflicts",
     "Corpus",
     "Correspondents",
     "Document",

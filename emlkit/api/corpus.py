@@ -22,6 +22,7 @@ from emlkit.api.messages import MessageSet
 from emlkit.api.reading import register_functions
 from emlkit.api.record import IndexedMessage
 from emlkit.api.results import (
+    Conflicts,
     Correspondents,
     QuoteChecks,
     SearchResults,
@@ -36,6 +37,7 @@ from emlkit.claims.quotes import verify_quotes
 from emlkit.claims.report import BEST_EXCERPTS, build_report
 from emlkit.claims.stored import stored_case
 from emlkit.errors import NotFoundError, StoreError, UsageError
+from emlkit.index.conflicts import conflicts
 from emlkit.index.export import export, export_file
 from emlkit.index.indexer import ProgressCallback, refuse_inside_corpus
 from emlkit.index.queries import MessageSummary, SearchFilters, SearchHit, find_thread, search
@@ -207,6 +209,20 @@ class Corpus:
         except UsageError as error:
             raise NotFoundError(str(error)) from error
         return Thread(tree, summaries)
+
+    def conflicts(self, annex: int | None = None, message_id: str | None = None) -> Conflicts:
+        """Message-IDs stored with different contents — an edited copy, or two messages given
+        one id — with their versions and what differs, the earliest first. Copies that differ
+        only in transport (Received, encodings, a Bcc) are one version. Only conflicts with a
+        version in ``annex``, or of ``message_id`` (with or without ``<>``), when given.
+
+        :raises NotFoundError: no message has ``message_id``.
+        """
+        if message_id is not None:
+            message_id = message_id.strip().removeprefix("<").removesuffix(">")
+            if not self.messages.filter(message_id=message_id):
+                raise NotFoundError(f"no message with Message-ID <{message_id}> in the index")
+        return Conflicts(conflicts(self.store, annex, message_id))
 
     # People and time -----------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from typing import ClassVar, TypeVar, overload
 from emlkit.api.frames import Frame, frame
 from emlkit.claims.quotes import QuoteCheck
 from emlkit.index.anomalies import MessageAnomaly
+from emlkit.index.conflicts import Conflict
 from emlkit.index.queries import MessageSummary, SearchHit
 from emlkit.index.senders import Correspondence, Identity, Sender
 from emlkit.index.threading import Thread as ThreadTree
@@ -26,6 +27,7 @@ from emlkit.records import Address
 from emlkit.render.html import hits_html, table_html, thread_html
 
 __all__ = [
+    "Conflicts",
     "Correspondents",
     "QuoteChecks",
     "ResultList",
@@ -158,6 +160,28 @@ class Correspondents(ResultList[Correspondence]):
         return (
             item.sender.label, item.recipient.label, item.sender.id, item.recipient.id,
             item.messages, d.first, d.last, d.first_utc, d.last_utc,
+        )  # fmt: skip
+
+
+class Conflicts(ResultList[Conflict]):
+    """Message-IDs stored with different contents, the earliest first: each with its versions
+    (``conflict.versions``: fields, text, and the copies that state it) and the fields in
+    which they differ."""
+
+    __slots__ = ()
+    columns = (
+        "message_id", "versions", "copies", "differences", "first_utc", "paths", "annexes",
+    )  # fmt: skip
+    _dates = ("first_utc",)
+
+    def _row(self, position: int, item: Conflict) -> tuple[object, ...]:
+        copies = [copy for version in item.versions for copy in version.copies]
+        dates = sorted(v.date_utc for v in item.versions if v.date_utc is not None)
+        annexes = sorted({copy.annex for copy in copies if copy.annex is not None})
+        return (
+            item.message_id, len(item.versions), len(copies), ", ".join(item.differences),
+            dates[0] if dates else None, "\n".join(sorted({c.path or "" for c in copies})),
+            ", ".join(map(str, annexes)),
         )  # fmt: skip
 
 
