@@ -150,6 +150,34 @@ def test_a_forwarded_copy_counts_as_conflicting_only_when_it_says_otherwise(
     assert flagged == [(1,), (0,), (1,)]  # the message, the forward, the copy inside it
 
 
+def test_a_forwarded_message_in_a_file_of_its_own_outlives_its_carrier(tmp_path: Path) -> None:
+    # The carrier is indexed first, so the forwarded message's row hangs under it; its bytes
+    # also stand alone in annex 7. When the carrier's file is rewritten, the carrier goes,
+    # but the forwarded message stays: its own file, unchanged, would never be read again.
+    inner = message(1, body="Уникальное слово фиолетовый.")
+    carrier = (
+        b"From: x@zar.test\nSubject: Fwd\nMessage-ID: <fw@zar.test>\n"
+        b'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\n'
+        b"see below\n--b\nContent-Type: message/rfc822\n\n" + inner + b"\n--b--\n"
+    )
+    root = tmp_path / "corpus"
+    (root / "annex-03").mkdir(parents=True)
+    (root / "annex-07").mkdir()
+    (root / "annex-03" / "carrier.eml").write_bytes(carrier)
+    (root / "annex-07" / "inner.eml").write_bytes(inner)
+    db = tmp_path / "index.db"
+    index_paths([root], db, jobs=1)
+    placed = "SELECT message_id, carrier_id IS NOT NULL, annex FROM messages ORDER BY id"
+    assert rows(db, placed) == [("fw@zar.test", 0, 3), ("m1@zar.test", 1, 3)]
+    (root / "annex-03" / "carrier.eml").write_bytes(message(2))
+    summary = index_paths([root], db, jobs=1)
+    assert (summary.files_unchanged, summary.messages_removed) == (1, 1)
+    assert rows(db, placed) == [("m1@zar.test", 0, 7), ("m2@zar.test", 0, 3)]
+    with emlkit.open(db=db) as opened:
+        [hit] = opened.search("фиолетовый", annex=7)
+        assert Path(hit.message.path or "").name == "inner.eml"
+
+
 def test_flags_are_cleared_when_the_other_version_is_gone(tmp_path: Path) -> None:
     root = corpus(tmp_path, count=1)
     folder, db = root / "annex-03", tmp_path / "index.db"

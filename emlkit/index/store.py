@@ -308,8 +308,7 @@ class Store:
         self.db.execute("DELETE FROM message_files WHERE file_id = ?", (file_id,))
         orphans: list[int] = []
         for row in dict.fromkeys(linked):
-            still = "SELECT 1 FROM message_files WHERE message_id = ? LIMIT 1"
-            if self.db.execute(still, (row,)).fetchone() is None:
+            if not self._held_by_a_file(row):
                 orphans.append(row)
             else:  # held by other files still, whose annexes it keeps
                 self._settle_annex(row)
@@ -601,13 +600,17 @@ class Store:
         return found[0], found[1]
 
     def _delete_message(self, row: int) -> set[str]:
-        """Delete a message and those forwarded inside it; return the Message-IDs of the
-        deleted rows that were flagged conflicting."""
+        """Delete a message and those forwarded inside it that no file holds (one whose
+        bytes also stand in a file of their own is kept, now on its own); return the
+        Message-IDs of the deleted rows that were flagged conflicting."""
         query = "SELECT id FROM messages WHERE carrier_id = ?"
         children = [child[0] for child in self.db.execute(query, (row,))]
         flagged: set[str] = set()
         for child in children:
-            flagged |= self._delete_message(child)
+            if self._held_by_a_file(child):
+                self._detach(child)
+            else:
+                flagged |= self._delete_message(child)
         found = self.db.execute(
             "SELECT message_id FROM messages WHERE id = ? AND conflicting = 1", (row,)
         ).fetchone()
@@ -616,6 +619,18 @@ class Store:
         self.db.execute("DELETE FROM messages_fts WHERE rowid = ?", (row,))
         self.db.execute("DELETE FROM messages WHERE id = ?", (row,))
         return flagged
+
+    def _held_by_a_file(self, row: int) -> bool:
+        query = "SELECT 1 FROM message_files WHERE message_id = ? LIMIT 1"
+        return self.db.execute(query, (row,)).fetchone() is not None
+
+    def _detach(self, row: int) -> None:
+        """Make a forwarded message whose carrier goes a message of its own: it stands in a
+        file, which keeps it (and its annex) in the index."""
+        self.db.execute(
+            "UPDATE messages SET carrier_id = NULL, carrier_part = NULL WHERE id = ?", (row,)
+        )
+        self._settle_annex(row)
 
     def _settle_conflict(self, message_id: str) -> None:
         """Clear the conflicting flags of a Message-ID whose remaining rows all say the same."""
