@@ -170,9 +170,17 @@ def defects_of(message: Message, kind: DefectKind) -> list[tuple[str, str]]:
     return [(d.where, d.detail) for d in message.defects if d.kind is kind]
 
 
+def undo_other_carriers(connection: sqlite3.Connection) -> None:
+    """Turn an index back into what emlkit wrote before migration 7 ("other-carriers"): a
+    forwarded message's first carrier only, and the migration not applied."""
+    connection.execute("DROP TABLE message_carriers")
+    connection.execute("DELETE FROM schema_migrations WHERE version >= 7")
+
+
 def undo_annex_membership(connection: sqlite3.Connection) -> None:
     """Turn an index back into what emlkit wrote before migration 6 ("annex-membership"): no
     index on the files' annexes, and the migration not applied."""
+    undo_other_carriers(connection)
     connection.execute("DROP INDEX files_annex")
     connection.execute("DELETE FROM schema_migrations WHERE version >= 6")
 

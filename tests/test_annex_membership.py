@@ -172,3 +172,76 @@ def test_excerpts_and_reports_say_when_the_cited_file_is_gone(tmp_path: Path) ->
         assert shown.exit_code == 0, shown.output
         marked = '"missing": true' if fmt == "json" else f"gone.eml ({MISSING_NOTE})"
         assert shown.output.count(marked) == 1, fmt
+
+
+def _placed(db: Path) -> list[tuple[object, ...]]:
+    """(Message-ID, its first carrier's Message-ID, annex) of every stored message."""
+    with sqlite3.connect(db) as connection:
+        return connection.execute(
+            "SELECT m.message_id, c.message_id, m.annex FROM messages m"
+            " LEFT JOIN messages c ON c.id = m.carrier_id ORDER BY m.message_id"
+        ).fetchall()
+
+
+def _hit_paths(db: Path, query: str, annex: int | None = None) -> list[str]:
+    with emlkit.open(db=db) as opened:
+        return [Path(hit.message.path or "").name for hit in opened.search(query, annex=annex)]
+
+
+def test_a_message_forwarded_by_two_carriers_is_in_both_annexes(tmp_path: Path) -> None:
+    # The same bytes forwarded twice are one row: under the first carrier, linked to the
+    # second (message_carriers). Before, the second carrier's annex did not hold it.
+    root, db = tmp_path / "case", tmp_path / "index.db"
+    for folder in ("annex-03", "annex-05"):
+        (root / folder).mkdir(parents=True)
+    inner = message(7, body="Слово фиолетовый.")
+    (root / "annex-03" / "first.eml").write_bytes(forward(1, inner))
+    (root / "annex-05" / "second.eml").write_bytes(forward(2, inner))
+    index_paths([root], db, jobs=1)
+    assert _placed(db) == [
+        ("fw1@zar.test", None, 3),
+        ("fw2@zar.test", None, 5),
+        ("m7@zar.test", "fw1@zar.test", 3),
+    ]
+    assert _hit_paths(db, "фиолетовый", annex=5) == ["second.eml"]
+    assert _hit_paths(db, "фиолетовый", annex=3) == ["first.eml"]
+    with emlkit.open(db=db) as opened:
+        assert sorted(m.message_id for m in opened.messages.filter(annex=5)) == [
+            "fw2@zar.test",
+            "m7@zar.test",
+        ]
+    # The first carrier rewritten: the forwarded message stays, under the second.
+    (root / "annex-03" / "first.eml").write_bytes(message(8))
+    summary = index_paths([root], db, jobs=1)
+    assert (summary.files_unchanged, summary.messages_removed) == (1, 1)
+    assert _placed(db) == [
+        ("fw2@zar.test", None, 5),
+        ("m7@zar.test", "fw2@zar.test", 5),
+        ("m8@zar.test", None, 3),
+    ]
+    assert _hit_paths(db, "фиолетовый") == ["second.eml"]
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT count(*) FROM message_carriers").fetchone() == (0,)
+
+
+def test_a_message_stored_alone_first_is_also_in_its_carriers_annex(tmp_path: Path) -> None:
+    # Its own file is walked first; the message forwarding it, in annex 5, comes later.
+    root, db = tmp_path / "case", tmp_path / "index.db"
+    for folder in ("a-mailbox", "annex-05"):
+        (root / folder).mkdir(parents=True)
+    inner = message(7, body="Слово фиолетовый.")
+    (root / "a-mailbox" / "alone.eml").write_bytes(inner)
+    (root / "annex-05" / "carrier.eml").write_bytes(forward(1, inner))
+    index_paths([root], db, jobs=1)
+    assert _placed(db) == [("fw1@zar.test", None, 5), ("m7@zar.test", None, 5)]
+    assert _hit_paths(db, "фиолетовый", annex=5) == ["carrier.eml"]
+    assert _hit_paths(db, "фиолетовый") == ["alone.eml"]
+    # Its own file rewritten: the carrier still holds it.
+    (root / "a-mailbox" / "alone.eml").write_bytes(message(8))
+    index_paths([root], db, jobs=1)
+    assert _placed(db) == [
+        ("fw1@zar.test", None, 5),
+        ("m7@zar.test", "fw1@zar.test", 5),
+        ("m8@zar.test", None, None),
+    ]
+    assert _hit_paths(db, "фиолетовый") == ["carrier.eml"]

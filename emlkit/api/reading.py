@@ -41,13 +41,16 @@ ROW_COLUMNS = (
 ROW_FROM = "messages m LEFT JOIN messages c ON c.id = m.carrier_id"
 
 _PATHS = (
-    "WITH RECURSIVE up(start, id, carrier, depth) AS ("
-    " SELECT id, id, carrier_id, 0 FROM messages WHERE id IN ({marks})"
-    " UNION ALL SELECT up.start, m.id, m.carrier_id, up.depth + 1 FROM up"
-    " JOIN messages m ON m.id = up.carrier WHERE up.depth < 64)"
+    "WITH RECURSIVE up(start, id, depth) AS ("
+    " SELECT id, id, 0 FROM messages WHERE id IN ({marks})"
+    " UNION SELECT up.start, m.carrier_id, up.depth + 1 FROM up JOIN messages m ON m.id = up.id"
+    " WHERE m.carrier_id IS NOT NULL AND up.depth < 64"
+    " UNION SELECT up.start, o.carrier_id, up.depth + 1 FROM up"
+    " JOIN message_carriers o ON o.message_id = up.id WHERE up.depth < 64)"
     " SELECT DISTINCT up.start, f.path FROM up JOIN message_files mf ON mf.message_id = up.id"
-    " JOIN files f ON f.id = mf.file_id WHERE up.carrier IS NULL ORDER BY up.start, f.path"
+    " JOIN files f ON f.id = mf.file_id ORDER BY up.start, f.path"
 )
+"""The files that hold each message: its own, and those of every message carrying it."""
 
 
 @dataclass(frozen=True, slots=True)

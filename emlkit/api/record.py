@@ -18,7 +18,8 @@ class IndexedMessage:
     provenance, attachments, defects and decoded text.
 
     Forwarded (``message/rfc822``) messages are stored as messages of their own: they have
-    ``carrier`` set, and the ``paths`` of the file that holds their outermost carrier.
+    ``carrier`` set (their first carrier), and the ``paths`` of every file that holds them
+    or a message they are forwarded in.
     In a notebook, a record shows as a header table and its body.
     """
 
@@ -38,7 +39,7 @@ class IndexedMessage:
     annex: int | None
     thread_id: str | None
     paths: tuple[str, ...]
-    """Every file that holds the message (its outermost carrier's, for a forwarded one)."""
+    """Every file that holds the message: its own, and those of the messages carrying it."""
     sha256: str
     """The SHA-256 of the message's own bytes."""
     size: int

@@ -1,9 +1,10 @@
 """Export: one row per stored message, as JSON lines or CSV, streamed from the index.
 
 Every message row is exported, forwarded (``message/rfc822``) messages included: those have
-``carrier_id``, ``carrier_message_id`` and ``carrier_part`` set, and the ``paths`` of the
-file that holds their outermost carrier. Rows come oldest first (UTC), undated last; the
-cursor is read row by row, so memory stays flat however large the index. The columns are
+``carrier_id``, ``carrier_message_id`` and ``carrier_part`` set (their first carrier), and
+the ``paths`` of every file that holds them or a message they are forwarded in. Rows come
+oldest first (UTC), undated last; the cursor is read row by row, so memory stays flat
+however large the index. The columns are
 :data:`COLUMNS`, documented in ``docs/export.md``.
 
 CSV has the same columns. A string is written as it is, null as an empty cell, and every
@@ -83,25 +84,23 @@ def _messages(store: Store, annex: int | None) -> Iterator[tuple[Any, ...]]:
     yield from store.db.execute(f"{base} WHERE m.date_utc IS NULL{where} ORDER BY m.id", params)
 
 
-def _outermost(store: Store, row: int) -> int:
-    seen = {row}
-    while True:
-        found = store.db.execute("SELECT carrier_id FROM messages WHERE id = ?", (row,)).fetchone()
-        if found is None or found[0] is None or found[0] in seen:
-            return row
-        row = int(found[0])
-        seen.add(row)
+_LOCATIONS = (
+    "WITH RECURSIVE up(id, depth) AS (SELECT ?, 0"
+    " UNION SELECT m.carrier_id, up.depth + 1 FROM up JOIN messages m ON m.id = up.id"
+    " WHERE m.carrier_id IS NOT NULL AND up.depth < 64"
+    " UNION SELECT o.carrier_id, up.depth + 1 FROM up"
+    " JOIN message_carriers o ON o.message_id = up.id WHERE up.depth < 64)"
+    ' SELECT DISTINCT f.path, mf.mbox_index, mf."offset" FROM up'
+    " JOIN message_files mf ON mf.message_id = up.id JOIN files f ON f.id = mf.file_id"
+    ' ORDER BY f.path, mf.mbox_index, mf."offset"'
+)
+"""SQL for where a message stands: its own files, and those of every message carrying it."""
 
 
 def _locations(store: Store, row: int) -> list[dict[str, Any]]:
     return [
         {"path": path, "mbox_index": index, "offset": offset}
-        for path, index, offset in store.db.execute(
-            'SELECT f.path, mf.mbox_index, mf."offset" FROM message_files mf'
-            " JOIN files f ON f.id = mf.file_id WHERE mf.message_id = ?"
-            ' ORDER BY f.path, mf.mbox_index, mf."offset"',
-            (_outermost(store, row),),
-        )
+        for path, index, offset in store.db.execute(_LOCATIONS, (row,))
     ]
 
 

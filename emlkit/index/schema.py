@@ -229,6 +229,20 @@ _006_ANNEX_MEMBERSHIP = """
             WHERE lowest.id = messages.id AND messages.annex IS NOT lowest.annex;
 """
 
+# A forwarded message carried by several messages (the same attachment forwarded twice, or a
+# message that also stands in a file of its own, stored first) has one row, which
+# messages.carrier_id ties to its first carrier; every other carrier is a row here. Indexes
+# made before hold none: their duplicates' other carriers are known only to a new index.
+_007_OTHER_CARRIERS = """
+        CREATE TABLE message_carriers (
+            carrier_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            carrier_part TEXT NOT NULL,
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            PRIMARY KEY (carrier_id, carrier_part)
+        ) WITHOUT ROWID;
+        CREATE INDEX message_carriers_message ON message_carriers(message_id);
+"""
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "initial", _001_INITIAL),
     (2, "senders-and-time", _002_SENDERS_AND_TIME),
@@ -236,6 +250,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (4, "thread-table", _004_THREAD_TABLE),
     (5, "content-digest", _005_CONTENT_DIGEST),
     (6, "annex-membership", _006_ANNEX_MEMBERSHIP),
+    (7, "other-carriers", _007_OTHER_CARRIERS),
 )
 """Every migration, in the order it must run: (version, name, SQL script)."""
 

@@ -53,12 +53,13 @@ __all__ = [
 _FILES_OF = (
     "(SELECT f.path FROM message_files mf JOIN files f ON f.id = mf.file_id"
     " WHERE mf.message_id = coalesce(m.carrier_id, m.id)"
+    " OR mf.message_id IN (SELECT o.carrier_id FROM message_carriers o WHERE o.message_id = m.id)"
     " ORDER BY {first}f.status = 'missing', f.last_seen DESC, f.path LIMIT 1)"
 )
 
 FIRST_PATH = _FILES_OF.format(first="")
-"""SQL for the path of message ``m`` that views show (a forwarded message: its carrier's):
-of several copies, one that was there at the latest run, then the first by path."""
+"""SQL for the path of message ``m`` that views show (a forwarded message: a carrier's): of
+several copies, one that was there at the latest run, then the first by path."""
 
 FIRST_PATH_IN_ANNEX = _FILES_OF.format(first="f.annex IS NOT ?, ")
 """SQL for :data:`FIRST_PATH`, but a path in the annex given as a parameter first: of a
@@ -72,9 +73,24 @@ IN_THREAD = "m.id IN (SELECT t.message_id FROM message_threads t WHERE t.thread_
 
 _HELD = (
     "WITH RECURSIVE held(id) AS ({top}"
-    " UNION SELECT c.id FROM messages c JOIN held ON c.carrier_id = held.id) SELECT id FROM held"
+    " UNION SELECT c.id FROM messages c JOIN held ON c.carrier_id = held.id"
+    " UNION SELECT o.message_id FROM message_carriers o JOIN held ON o.carrier_id = held.id)"
+    " SELECT id FROM held"
 )
-"""SQL for the messages under the top-level ones ``top`` selects, themselves included."""
+"""SQL for the messages ``top`` selects and those forwarded inside them, at any depth, by
+their first carrier or another."""
+
+
+_LOWEST_ANNEX = (
+    "SELECT min(annex) FROM ("
+    " SELECT f.annex FROM message_files mf JOIN files f ON f.id = mf.file_id"
+    " WHERE mf.message_id = ?"
+    " UNION ALL SELECT c.annex FROM messages m JOIN messages c ON c.id = m.carrier_id"
+    " WHERE m.id = ?"
+    " UNION ALL SELECT c.annex FROM message_carriers o JOIN messages c ON c.id = o.carrier_id"
+    " WHERE o.message_id = ?)"
+)
+"""SQL for the lowest annex of what holds a message: its files and its carriers (3 params)."""
 
 
 def in_annexes(count: int) -> str:
@@ -308,10 +324,12 @@ class Store:
         self.db.execute("DELETE FROM message_files WHERE file_id = ?", (file_id,))
         orphans: list[int] = []
         for row in dict.fromkeys(linked):
-            if not self._held_by_a_file(row):
-                orphans.append(row)
-            else:  # held by other files still, whose annexes it keeps
+            if self._held_by_a_file(row):  # by other files still, whose annexes it keeps
                 self._settle_annex(row)
+            elif self._other_carrier(row, None) is not None:  # forwarded inside a message
+                self._detach(row, None)
+            else:
+                orphans.append(row)
         flagged: set[str] = set()
         for row in orphans:
             flagged |= self._delete_message(row)
@@ -426,15 +444,29 @@ class Store:
         for (row,) in self.db.execute(held, (file_id,)).fetchall():
             self._settle_annex(row)
 
-    def _settle_annex(self, row: int) -> None:
-        """Give a top-level message, and those forwarded inside it, the lowest annex of the
-        files that hold it (None when none of them is in an annex)."""
-        lowest = self.db.execute(
-            "SELECT min(f.annex) FROM message_files mf JOIN files f ON f.id = mf.file_id"
-            " WHERE mf.message_id = ?",
-            (row,),
-        ).fetchone()[0]
-        self._give_annex(row, lowest, only_lower=False)
+    def _settle_annex(self, row: int, seen: set[int] | None = None) -> None:
+        """Give a message the lowest annex of what holds it — its files and its carriers —
+        (None when none is in an annex), and settle those forwarded inside it likewise."""
+        seen = seen if seen is not None else set()
+        seen.add(row)
+        lowest = self.db.execute(_LOWEST_ANNEX, (row, row, row)).fetchone()[0]
+        self.db.execute(
+            "UPDATE messages SET annex = ? WHERE id = ? AND annex IS NOT ?", (lowest, row, lowest)
+        )
+        for child in self._carried(row):
+            if child not in seen:
+                self._settle_annex(child, seen)
+
+    def _carried(self, row: int) -> list[int]:
+        """The messages forwarded inside ``row``, whether it is their first carrier or not."""
+        return [
+            int(found[0])
+            for found in self.db.execute(
+                "SELECT id FROM messages WHERE carrier_id = ?"
+                " UNION SELECT message_id FROM message_carriers WHERE carrier_id = ?",
+                (row, row),
+            )
+        ]
 
     def _give_annex(self, row: int, annex: int | None, only_lower: bool) -> None:
         """Set the annex of a top-level message and of those forwarded inside it (only where
@@ -523,10 +555,18 @@ class Store:
     ) -> Stored:
         inserted = self._insert_message(rows, annex, carrier)
         if inserted is None:  # these bytes are stored already: link them to this file too
-            found = self.db.execute("SELECT id FROM messages WHERE sha256 = ?", (rows.sha256,))
-            known = int(found.fetchone()[0])
+            found = self.db.execute(
+                "SELECT id, carrier_id FROM messages WHERE sha256 = ?", (rows.sha256,)
+            ).fetchone()
+            known = int(found[0])
             self._link(known, file_id, rows)
-            if file_id is not None and annex is not None:  # an annex's copy of a message
+            if carrier is not None and carrier[0] != found[1]:  # carried by one more message
+                self.db.execute(
+                    "INSERT OR IGNORE INTO message_carriers (carrier_id, carrier_part, message_id)"
+                    " VALUES (?, ?, ?)",
+                    (*carrier, known),
+                )
+            if annex is not None:  # an annex's copy of a message, or one forwarded in it
                 self._give_annex(known, annex, only_lower=True)
             return Stored(known, new=False, conflicting=False)
         row, conflicting, first_conflict = inserted
@@ -605,10 +645,12 @@ class Store:
         Message-IDs of the deleted rows that were flagged conflicting."""
         query = "SELECT id FROM messages WHERE carrier_id = ?"
         children = [child[0] for child in self.db.execute(query, (row,))]
+        query = "SELECT message_id FROM message_carriers WHERE carrier_id = ?"
+        also_carried = [child[0] for child in self.db.execute(query, (row,))]
         flagged: set[str] = set()
         for child in children:
-            if self._held_by_a_file(child):
-                self._detach(child)
+            if self._other_carrier(child, row) or self._held_by_a_file(child):
+                self._detach(child, row)
             else:
                 flagged |= self._delete_message(child)
         found = self.db.execute(
@@ -617,18 +659,36 @@ class Store:
         if found is not None:
             flagged.add(str(found[0]))
         self.db.execute("DELETE FROM messages_fts WHERE rowid = ?", (row,))
-        self.db.execute("DELETE FROM messages WHERE id = ?", (row,))
+        self.db.execute("DELETE FROM messages WHERE id = ?", (row,))  # and its other links
+        for child in also_carried:
+            self._settle_annex(child)
         return flagged
 
     def _held_by_a_file(self, row: int) -> bool:
         query = "SELECT 1 FROM message_files WHERE message_id = ? LIMIT 1"
         return self.db.execute(query, (row,)).fetchone() is not None
 
-    def _detach(self, row: int) -> None:
-        """Make a forwarded message whose carrier goes a message of its own: it stands in a
-        file, which keeps it (and its annex) in the index."""
+    def _other_carrier(self, row: int, carrier: int | None) -> tuple[int, str] | None:
+        """A carrier of ``row`` in ``message_carriers`` other than ``carrier``, if any."""
+        found = self.db.execute(
+            "SELECT carrier_id, carrier_part FROM message_carriers"
+            " WHERE message_id = ? AND carrier_id IS NOT ? ORDER BY carrier_id LIMIT 1",
+            (row, carrier),
+        ).fetchone()
+        return None if found is None else (int(found[0]), str(found[1]))
+
+    def _detach(self, row: int, carrier: int | None) -> None:
+        """Keep a message whose first carrier (or, ``carrier`` None, whose last file) goes:
+        another message that carries it becomes its first carrier, or, when only files hold
+        it, it becomes a message of its own."""
+        other = self._other_carrier(row, carrier)
+        if other is not None:
+            self.db.execute(
+                "DELETE FROM message_carriers WHERE carrier_id = ? AND carrier_part = ?", other
+            )
         self.db.execute(
-            "UPDATE messages SET carrier_id = NULL, carrier_part = NULL WHERE id = ?", (row,)
+            "UPDATE messages SET carrier_id = ?, carrier_part = ? WHERE id = ?",
+            (*(other or (None, None)), row),
         )
         self._settle_annex(row)
 
