@@ -245,3 +245,25 @@ def test_a_message_stored_alone_first_is_also_in_its_carriers_annex(tmp_path: Pa
         ("m8@zar.test", None, None),
     ]
     assert _hit_paths(db, "фиолетовый") == ["carrier.eml"]
+
+
+def test_a_forwarded_message_outlives_its_own_file(tmp_path: Path) -> None:
+    # The carrier is walked first: the message hangs under it, and its own file only links
+    # to that row. Rewriting its own file leaves it where the carrier holds it.
+    root, db = tmp_path / "case", tmp_path / "index.db"
+    for folder in ("annex-05", "mailbox"):
+        (root / folder).mkdir(parents=True)
+    inner = message(7, body="Слово фиолетовый.")
+    (root / "annex-05" / "carrier.eml").write_bytes(forward(1, inner))
+    (root / "mailbox" / "alone.eml").write_bytes(inner)
+    index_paths([root], db, jobs=1)
+    assert _placed(db) == [("fw1@zar.test", None, 5), ("m7@zar.test", "fw1@zar.test", 5)]
+    (root / "mailbox" / "alone.eml").write_bytes(message(8))
+    summary = index_paths([root], db, jobs=1)
+    assert summary.messages_removed == 0
+    assert _placed(db) == [
+        ("fw1@zar.test", None, 5),
+        ("m7@zar.test", "fw1@zar.test", 5),
+        ("m8@zar.test", None, None),
+    ]
+    assert _hit_paths(db, "фиолетовый") == ["carrier.eml"]

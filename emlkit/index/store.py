@@ -309,7 +309,8 @@ class Store:
             )
 
     def forget_file_messages(self, file_id: int) -> int:
-        """Unlink a changed file from its old messages; drop messages no file holds any more."""
+        """Unlink a changed file from its old messages; drop those that no file and no message
+        carrying them holds any more."""
         if file_id in self._pending_files:
             self.flush()
         linked = [
@@ -324,7 +325,7 @@ class Store:
         self.db.execute("DELETE FROM message_files WHERE file_id = ?", (file_id,))
         orphans: list[int] = []
         for row in dict.fromkeys(linked):
-            if self._held_by_a_file(row):  # by other files still, whose annexes it keeps
+            if self._held_by_a_file(row) or self._has_a_carrier(row):  # held still
                 self._settle_annex(row)
             elif self._other_carrier(row, None) is not None:  # forwarded inside a message
                 self._detach(row, None)
@@ -663,6 +664,10 @@ class Store:
         for child in also_carried:
             self._settle_annex(child)
         return flagged
+
+    def _has_a_carrier(self, row: int) -> bool:
+        query = "SELECT 1 FROM messages WHERE id = ? AND carrier_id IS NOT NULL"
+        return self.db.execute(query, (row,)).fetchone() is not None
 
     def _held_by_a_file(self, row: int) -> bool:
         query = "SELECT 1 FROM message_files WHERE message_id = ? LIMIT 1"
