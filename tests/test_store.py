@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import emlkit
 from emlkit.index.store import FileFacts, Store
@@ -282,3 +284,90 @@ def test_a_runs_files_to_parse_get_their_rows_at_once_and_facts_at_the_end(
             ("/e/known.eml", 0, 9, None, None, "failed", 0),
             ("/e/new.eml", 10, 20, "ab", 7, "indexed", 2),
         ]
+
+
+# Carriers and files, whatever the order of changes: nothing held is ever lost -------------
+
+INNER = {
+    name: (
+        f"From: s@zar.test\nSubject: {name}\nMessage-ID: <{name}@zar.test>\n"
+        f"Content-Type: text/plain; charset=utf-8\n\nТекст {name}.\n"
+    ).encode()
+    for name in ("i1", "i2", "other")
+}
+
+
+def _forward(name: str, inner: bytes) -> bytes:
+    return (
+        (
+            f"From: x@zar.test\nSubject: Fwd\nMessage-ID: <{name}@zar.test>\n"
+            'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nsee\n'
+            "--b\nContent-Type: message/rfc822\n\n"
+        ).encode()
+        + inner
+        + b"\n--b--\n"
+    )
+
+
+# What a file may hold, and the Message-IDs (top level and forwarded) it holds.
+CONTENTS: dict[str, tuple[bytes, frozenset[str]]] = {
+    "i1": (INNER["i1"], frozenset({"i1"})),
+    "i2": (INNER["i2"], frozenset({"i2"})),
+    "other": (INNER["other"], frozenset({"other"})),
+    "fa-i1": (_forward("fa", INNER["i1"]), frozenset({"fa", "i1"})),
+    "fb-i1": (_forward("fb", INNER["i1"]), frozenset({"fb", "i1"})),
+    "fc-i2": (_forward("fc", INNER["i2"]), frozenset({"fc", "i2"})),
+    "fd-fa": (_forward("fd", _forward("fa", INNER["i1"])), frozenset({"fd", "fa", "i1"})),
+}
+FILES = ("annex-01/a.eml", "annex-02/b.eml", "annex-03/c.eml", "box/d.eml")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(FILES), st.sampled_from([*sorted(CONTENTS), "gone"])),
+        min_size=1,
+        max_size=7,
+    )
+)
+def test_no_change_of_files_loses_a_message_a_file_still_holds(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, str]]
+) -> None:
+    # Each step writes one file and indexes the corpus again; after each, the index holds
+    # exactly the messages the files hold (forwarded ones too), each Message-ID in the lowest
+    # annex of the files holding it or a message carrying it (a forwarded copy re-serialised
+    # into other bytes is a row of its own, with the same Message-ID).
+    from emlkit.index.indexer import index_paths
+
+    root = tmp_path_factory.mktemp("carriers")
+    db = root.parent / f"{root.name}.db"
+    held: dict[str, str] = {}
+    for path, content in steps:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        if content == "gone":  # a file that disappears is kept, marked missing
+            (root / path).unlink(missing_ok=True)
+        else:
+            (root / path).write_bytes(CONTENTS[content][0])
+            held[path] = content
+        index_paths([root], db, jobs=1)
+        expected: dict[str, int | None] = {}
+        for where, what in held.items():
+            annex = int(where[6:8]) if where.startswith("annex-") else None
+            for name in CONTENTS[what][1]:
+                known = expected.get(name)
+                expected[name] = annex if known is None else min(known, annex or known)
+        with Store(db, readonly=True) as store:
+            stored = {
+                str(mid).split("@")[0]: annex
+                for mid, annex in store.db.execute(
+                    "SELECT message_id, min(annex) FROM messages GROUP BY message_id"
+                )
+            }
+            orphans = store.db.execute(
+                "SELECT count(*) FROM messages m WHERE m.carrier_id IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.message_id = m.id)"
+            ).fetchone()[0]
+        assert stored == expected, steps
+        assert orphans == 0
