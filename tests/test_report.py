@@ -185,3 +185,39 @@ def test_a_cited_file_that_is_gone_is_marked_in_every_format(tmp_path: Path) -> 
             assert found["path"] == cited["path"] and found["missing"] is True
         else:
             assert "(missing at the last index run)" in shown.output, fmt
+
+
+def test_a_cited_message_with_another_version_is_marked_in_every_format(tmp_path: Path) -> None:
+    # An edited copy of a cited message, outside the annexes: the report and the annex's
+    # excerpts say that another version differs, and where to see how.
+    corpus, db = tmp_path / "case", tmp_path / "index.db"
+    shutil.copytree(SAMPLES, corpus)
+    index = ["index", str(corpus), "--db", str(db), "--jobs", "1", "--quiet"]
+    assert CliRunner().invoke(main, index).exit_code == 0
+    shown = CliRunner().invoke(main, ["report", "--format", "json", "--db", str(db)])
+    cited = json.loads(shown.output)["provenance"][0]
+    assert cited["message"]["conflicting"] is False
+    original = (corpus / cited["message"]["path"]).read_bytes()
+    edited = original.replace(b"Subject:", b"Subject: [edited]", 1)
+    assert edited != original
+    (corpus / "elsewhere").mkdir()
+    (corpus / "elsewhere" / "edited.eml").write_bytes(edited)
+    assert CliRunner().invoke(main, index).exit_code == 0
+    see = f"emlkit conflicts --message-id '<{cited['message']['message_id']}>'"
+    for fmt in ("terminal", "markdown", "html", "json"):
+        shown = CliRunner().invoke(main, ["report", "--format", fmt, "--db", str(db)])
+        assert shown.exit_code == 0, shown.output
+        if fmt == "json":
+            found = json.loads(shown.output)["provenance"][0]["message"]
+            assert found["path"] == cited["message"]["path"] and found["conflicting"] is True
+        else:
+            assert "another version differs" in shown.output, fmt
+            plain = " ".join(shown.output.split()).replace("\\", "")  # Markdown escapes
+            plain = plain.replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">")
+            assert see in plain, fmt
+    annex = str(cited["annex"])
+    for fmt in ("terminal", "markdown", "html"):
+        shown = CliRunner().invoke(
+            main, ["excerpt", "--annex", annex, "--format", fmt, "--db", str(db)]
+        )
+        assert shown.output.count("another version differs") == 1, fmt

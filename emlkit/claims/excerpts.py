@@ -162,6 +162,9 @@ class MessageHeader:
     """The file ``path`` was missing at the last index run that walked it (a message has a
     missing path only when every file that held it is gone): the report cites a file the
     reader may not find."""
+    conflicting: bool = False
+    """Another stored message has this Message-ID and says otherwise (an edited copy, or
+    two messages given one id): ``emlkit conflicts --message-id`` shows what differs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +201,8 @@ def annex_excerpts(
 
 _HEADER_COLUMNS = (
     "m.id, m.message_id, m.date, coalesce(m.from_name, ''), coalesce(m.from_address, ''),"
-    f" m.subject, m.sha256, m.text, {FIRST_PATH_IN_ANNEX}, {THREAD_OF}, m.date_utc, m.annex"
+    f" m.subject, m.sha256, m.text, {FIRST_PATH_IN_ANNEX}, {THREAD_OF}, m.date_utc, m.annex,"
+    " m.conflicting"
 )
 """The columns :func:`_header` reads; the path shown is one in the annex given as the first
 parameter, if the message has one there."""
@@ -264,8 +268,9 @@ def _header(store: Store, row: tuple[object, ...]) -> MessageHeader:
     subject = str(row[5])
     missing = path is not None and _is_missing(store, path)
     return MessageHeader(
-        str(row[1]), date, date_utc, sender, to, subject, path, str(row[6]), kinds, missing
-    )
+        str(row[1]), date, date_utc, sender, to, subject, path, str(row[6]), kinds, missing,
+        bool(row[12]),
+    )  # fmt: skip
 
 
 def _is_missing(store: Store, path: str) -> bool:

@@ -77,6 +77,8 @@ def header_view(header: MessageHeader) -> Text:
     line.append(header.subject or "(no subject)", style="bold")
     for kind in header.defects:
         line.append(f"  [{kind}]", style="red")
+    if header.conflicting:
+        line.append(f"  [{CONFLICT_BADGE}]", style="bold red")
     line.append(f"\nMessage-ID <{header.message_id}>", "dim")
     line.append(f"\nfile {header_file(header)}  sha256 {header.sha256[:12]}", "dim")
     return line
@@ -123,6 +125,15 @@ def file_name(path: str | None) -> str:
     return (path or "").rsplit("/", 1)[-1]
 
 
+CONFLICT_BADGE = "another version differs"
+"""The badge of a message whose Message-ID another stored message gives to other content."""
+
+
+def badges(header: MessageHeader) -> tuple[str, ...]:
+    """The badges of a header: its defects' kinds, and :data:`CONFLICT_BADGE` if it has one."""
+    return header.defects + ((CONFLICT_BADGE,) if header.conflicting else ())
+
+
 MISSING_NOTE = "missing at the last index run"
 """What a report says after a file the index found missing."""
 
@@ -162,9 +173,9 @@ def header_markdown(header: MessageHeader, level: int) -> list[str]:
     """A message's header as a Markdown heading and a line of provenance."""
     title = md_inline(header.subject or "(no subject)")
     to = ", ".join(md_inline(address) for address in header.to)
-    badges = "".join(f" `{kind}`" for kind in header.defects)
+    marks = "".join(f" `{kind}`" for kind in badges(header))
     return [
-        f"{'#' * level} {md_inline(header.date or 'no date')} · {title}{badges}",
+        f"{'#' * level} {md_inline(header.date or 'no date')} · {title}{marks}",
         "",
         f"From {md_inline(header.sender or '(no sender)')}" + (f" to {to}" if to else ""),
         "",
@@ -224,9 +235,9 @@ def excerpts_body(annex: int, claims: Sequence[ClaimText], found: Sequence[Messa
 def header_html(header: MessageHeader) -> str:
     """A message's compact header as an HTML block."""
     to = ", ".join(header.to)
-    badges = "".join(f'<span class="badge">{html_text(kind)}</span>' for kind in header.defects)
+    marks = "".join(f'<span class="badge">{html_text(kind)}</span>' for kind in badges(header))
     return (
-        f'<div class="header"><b>{html_text(header.subject or "(no subject)")}</b>{badges}\n'
+        f'<div class="header"><b>{html_text(header.subject or "(no subject)")}</b>{marks}\n'
         f"{html_text(header.date or 'no date')}  {html_text(header.sender or '(no sender)')}"
         + (f" → {html_text(to)}" if to else "")
         + f"\n&lt;{html_text(header.message_id)}&gt;  {html_text(header_file(header))}"

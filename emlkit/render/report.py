@@ -12,9 +12,11 @@ from rich.padding import Padding
 from rich.rule import Rule
 from rich.text import Text
 
+from emlkit.claims.excerpts import MessageHeader
 from emlkit.claims.quotes import QuoteCheck
 from emlkit.claims.report import AnnexReport, CitedMessage, ClaimReport, Report
 from emlkit.render.excerpts import (
+    CONFLICT_BADGE,
     excerpt_html,
     excerpt_markdown,
     excerpt_view,
@@ -84,7 +86,16 @@ def _cited_line(message: CitedMessage) -> list[tuple[str, str]]:
         ("to", ", ".join(header.to) or "(none)"),
         ("annex", "none" if message.annex is None else str(message.annex)),
         ("cited by", ", ".join(message.cited_by)),
+        ("versions", _versions(header)),
     ]
+
+
+def _versions(header: MessageHeader) -> str:
+    """Whether another stored message gives this Message-ID to other content, and if so
+    where to see what differs."""
+    if not header.conflicting:
+        return "no other differs"
+    return f"{CONFLICT_BADGE}: see emlkit conflicts --message-id '<{header.message_id}>'"
 
 
 # Terminal
