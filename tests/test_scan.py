@@ -127,6 +127,21 @@ FILE = b"Content-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n" +
             b"From someone Tue Mar 16 10:00:00 2021\n" + HEAD + b"\nbody\n", id="envelope"
         ),
         pytest.param(b"\n\nbody only\n", id="no headers"),
+        pytest.param(
+            HEAD
+            + b"Content-Type: multipart/report; boundary=b1\n\n"
+            + multipart(
+                b"b1",
+                TEXT,
+                b"Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.test\n\n"
+                b"Final-Recipient: rfc822; a@example.org\nAction: failed\n\n\njunk line\nX: y",
+                b"Content-Type: text/rfc822-headers\n\n" + HEAD,
+            ),
+            id="a delivery report: blocks, an empty block, a block without headers",
+        ),
+        pytest.param(
+            b"Content-Type: message/delivery-status\n\nX: y\n\n", id="a report ending blank"
+        ),
         pytest.param(b"", id="empty"),
         pytest.param(
             HEAD + b"Content-Type: text/plain; charset=koi8-r\n\n\xf0\xd2\xc9\xd7\xc5\xd4\n",
@@ -146,8 +161,12 @@ def test_the_scan_builds_the_stdlib_tree(data: bytes) -> None:
         pytest.param(
             HEAD
             + b"Content-Type: multipart/report; boundary=b1\n\n"
-            + multipart(b"b1", TEXT, b"Content-Type: message/delivery-status\n\nX: y\n\nZ: w\n"),
-            id="a delivery report",
+            + multipart(
+                b"b1",
+                b"Content-Type: message/delivery-status\n\nX: y\n\n"
+                b"Content-Type: message/rfc822\n\nZ: w\n",
+            ),
+            id="a message inside a block of a delivery report",
         ),
         pytest.param(HEAD + b"From somewhere\n\nbody\n", id="an envelope line last"),
         pytest.param(HEAD + b"From somewhere\nX: y\n\nbody\n", id="an envelope line inside"),
@@ -200,8 +219,9 @@ def test_every_fixture_sample_and_corpus_message_is_scanned_as_the_stdlib_parses
                 continue
             assert tree(message) == stdlib_tree(data), path
             scanned += 1
-    # Bare CRs, delivery reports and odd boundaries are rare: nearly all is scanned.
-    assert scanned > 1000 and left < scanned / 20, (scanned, left)
+    # Bare CRs, odd boundaries and repeated delimiters last are rare: nearly all is scanned
+    # (13 of the 1,081 left to the stdlib).
+    assert scanned > 1000 and left < scanned / 50, (scanned, left)
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -227,8 +247,9 @@ BOUNDARIES = [b"b1", b"b2", b"=_b3", b"b1-x", b"b2--"]
 def mime_part(draw: st.DrawFn, depth: int = 0) -> bytes:
     """A part of MIME structure, with the irregularities of real mail drawn in: junk and
     folded header lines, delimiters missing, repeated or with trailing white space, look-alike
-    lines, nested multiparts (some with clashing boundaries), forwards and digests."""
-    kinds = ["leaf", "leaf", "rfc822"] + (["multipart"] * 3 if depth < 4 else [])
+    lines, nested multiparts (some with clashing boundaries), forwards, digests and delivery
+    reports."""
+    kinds = ["leaf", "leaf", "rfc822", "report"] + (["multipart"] * 3 if depth < 4 else [])
     kind = draw(st.sampled_from(kinds))
     headers: list[bytes] = []
     boundary = draw(st.sampled_from(BOUNDARIES))
@@ -237,12 +258,19 @@ def mime_part(draw: st.DrawFn, depth: int = 0) -> bytes:
         headers.append(b'Content-Type: multipart/%s;\n boundary="%s"\n' % (subtype, boundary))
     elif kind == "rfc822":
         headers.append(b"Content-Type: message/rfc822\n")
+    elif kind == "report":
+        headers.append(b"Content-Type: message/delivery-status\n")
     else:
         headers.append(draw(st.sampled_from([b"", b"Content-Type: text/plain\n"])))
     headers += draw(st.lists(mime_lines(line_ends=st.just(b"\n")).filter(bool), max_size=2))
     separator = draw(st.sampled_from([b"\n", b"\n", b""]))
     if kind == "rfc822":
         body = draw(mime_part(depth + 1))
+    elif kind == "report":  # blocks of fields, junk and empty lines
+        body = b"".join(
+            draw(st.sampled_from([b"\n", b"X-Field: v\n", b" folded\n", b"junk\n", b"--b1\n"]))
+            for _ in range(draw(st.integers(min_value=0, max_value=8)))
+        )
     elif kind == "leaf":
         body = draw(mime_lines(line_ends=st.just(b"\n")))
     else:

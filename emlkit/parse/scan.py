@@ -11,14 +11,15 @@ generated ones).
 
 It follows the feed parser's rules, which make a part end at the first line that is a
 delimiter of *any* enclosing multipart (RFC 2046 asks for outer boundaries to be recognised
-at any depth), give the line end before a delimiter to the delimiter, and skip repeated
-delimiters. Where the feed parser's behaviour turns on its line queue rather than on the
-text, :func:`scan_message` returns ``None`` and the caller uses the stdlib: a bare CR (a line
-end to the stdlib, not to a search for ``\\n``), ``message/delivery-status`` (parsed as
-blocks of headers), an envelope ``From`` line after a message's first line (pushed back
-into the body or reported out of place), a boundary that is a prefix of an enclosing one
-(a line could then end two parts), an empty boundary, a delimiter as the last line of its
-multipart, and nesting deeper than :data:`_DEEPEST`.
+at any depth), give the line end before a delimiter to the delimiter, skip repeated
+delimiters, and read a delivery report (``message/delivery-status``) as blocks of fields
+that end at empty lines, one message each. Where the feed parser's behaviour turns on its
+line queue rather than on the text, :func:`scan_message` returns ``None`` and the caller uses
+the stdlib: a bare CR (a line end to the stdlib, not to a search for ``\\n``), a message or
+multipart inside a block of a delivery report, an envelope ``From`` line after a message's
+first line (pushed back into the body or reported out of place), a boundary that is a prefix
+of an enclosing one (a line could then end two parts), an empty boundary, a delimiter as the
+last line of its multipart, and nesting deeper than :data:`_DEEPEST`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ _FIELDS = re.compile(r"^([^:\n]*):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.MULTILIN
 """Each field of a header block: its name, and its value with continuation lines."""
 _DELIMITER_TAIL = re.compile(r"(--)?[ \t]*(?:\r?\n)?\Z")
 """What may follow ``--boundary`` on a delimiter line (``--`` when it closes the multipart)."""
+_EMPTY_LINE = re.compile(r"^\r?\n", re.MULTILINE)
+"""An empty line: where a block of a delivery report ends."""
 _DEEPEST = 40
 """Parts nested deeper are left to the stdlib (which may give up: a RecursionError)."""
 
@@ -104,9 +107,9 @@ class _Scanner:
         content_type = part.get_content_type()
         maintype = content_type.partition("/")[0]
         self.last_maintype = maintype
-        if maintype == "message":
-            if content_type == "message/delivery-status":
-                raise _Unsupported
+        if content_type == "message/delivery-status":
+            self.delivery_status(part, body, end)
+        elif maintype == "message":
             self.part(body, end, part, content_type)
         elif maintype == "multipart":
             self.multipart(part, content_type, body, end)
@@ -115,6 +118,19 @@ class _Scanner:
         if parent is not None:
             self.depth -= 1
         return part
+
+    def delivery_status(self, part: StdlibMessage, start: int, end: int) -> None:
+        """The blocks of fields of a delivery report, one message each: a block ends at an
+        empty line, which is dropped, or where the part ends."""
+        while True:
+            empty = _EMPTY_LINE.search(self.text, start, end)
+            block_end = end if empty is None else empty.start()
+            block = self.part(start, block_end, part, "message/delivery-status")
+            if block.get_content_maintype() in ("message", "multipart"):
+                raise _Unsupported  # nested in a block, it would end at an empty line too
+            if empty is None or empty.end() >= end:
+                return
+            start = empty.end()
 
     def multipart(self, part: StdlibMessage, content_type: str, start: int, end: int) -> None:
         """The preamble, parts and epilogue of a multipart whose body runs from ``start``."""

@@ -1,7 +1,7 @@
 """Splitting a message's bytes into headers and MIME parts: the stdlib's tree, fast.
 
 Most messages are split by :mod:`emlkit.parse.scan`, which finds the stdlib's tree by
-searching the whole text. The forms it leaves to the stdlib (a bare CR, delivery reports,
+searching the whole text. The forms it leaves to the stdlib (a bare CR, odd envelope lines,
 boundaries nested in each other, …) go to :func:`split_with_stdlib`, the stdlib's own parser
 made faster as follows.
 
