@@ -135,6 +135,16 @@ def multipart_body(boundary: str, parts: Sequence[bytes], preamble: bytes = b"")
     return b"".join(chunks)
 
 
+def forwarded(inner: bytes, message_id: str = "fw@zar.test") -> bytes:
+    """A message that forwards ``inner`` as a ``message/rfc822`` part, after a short text."""
+    head = (
+        f"From: f@zar.test\nSubject: Fwd\nMessage-ID: <{message_id}>\n"
+        'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\n'
+        "see below\n--b\nContent-Type: message/rfc822\n\n"
+    )
+    return head.encode() + inner + b"\n--b--\n"
+
+
 def b_word(text: str, charset: str) -> str:
     """An RFC 2047 B encoded-word holding ``text`` in ``charset``."""
     data = base64.b64encode(text.encode(charset)).decode("ascii")

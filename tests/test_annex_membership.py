@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import undo_annex_membership
+from helpers import forwarded, undo_annex_membership
 
 import emlkit
 from emlkit.claims.excerpts import annex_excerpts
@@ -32,15 +32,7 @@ def message(number: int, body: str = "Протокол подписан.") -> by
 
 
 def forward(number: int, inner: bytes) -> bytes:
-    return (
-        (
-            f"From: f@zar.test\nSubject: Fwd\nMessage-ID: <fw{number}@zar.test>\n"
-            'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\n'
-            "see below\n--b\nContent-Type: message/rfc822\n\n"
-        ).encode()
-        + inner
-        + b"\n--b--\n"
-    )
+    return forwarded(inner, f"fw{number}@zar.test")
 
 
 @pytest.fixture
@@ -183,6 +175,14 @@ def _placed(db: Path) -> list[tuple[object, ...]]:
         ).fetchall()
 
 
+def _case(tmp_path: Path, *folders: str) -> tuple[Path, Path]:
+    """A case folder with these subfolders, and where its index goes."""
+    root = tmp_path / "case"
+    for folder in folders:
+        (root / folder).mkdir(parents=True)
+    return root, tmp_path / "index.db"
+
+
 def _hit_paths(db: Path, query: str, annex: int | None = None) -> list[str]:
     with emlkit.open(db=db) as opened:
         return [Path(hit.message.path or "").name for hit in opened.search(query, annex=annex)]
@@ -191,9 +191,7 @@ def _hit_paths(db: Path, query: str, annex: int | None = None) -> list[str]:
 def test_a_message_forwarded_by_two_carriers_is_in_both_annexes(tmp_path: Path) -> None:
     # The same bytes forwarded twice are one row: under the first carrier, linked to the
     # second (message_carriers). Before, the second carrier's annex did not hold it.
-    root, db = tmp_path / "case", tmp_path / "index.db"
-    for folder in ("annex-03", "annex-05"):
-        (root / folder).mkdir(parents=True)
+    root, db = _case(tmp_path, "annex-03", "annex-05")
     inner = message(7, body="Слово фиолетовый.")
     (root / "annex-03" / "first.eml").write_bytes(forward(1, inner))
     (root / "annex-05" / "second.eml").write_bytes(forward(2, inner))
@@ -226,9 +224,7 @@ def test_a_message_forwarded_by_two_carriers_is_in_both_annexes(tmp_path: Path) 
 
 def test_a_message_stored_alone_first_is_also_in_its_carriers_annex(tmp_path: Path) -> None:
     # Its own file is walked first; the message forwarding it, in annex 5, comes later.
-    root, db = tmp_path / "case", tmp_path / "index.db"
-    for folder in ("a-mailbox", "annex-05"):
-        (root / folder).mkdir(parents=True)
+    root, db = _case(tmp_path, "a-mailbox", "annex-05")
     inner = message(7, body="Слово фиолетовый.")
     (root / "a-mailbox" / "alone.eml").write_bytes(inner)
     (root / "annex-05" / "carrier.eml").write_bytes(forward(1, inner))
@@ -250,9 +246,7 @@ def test_a_message_stored_alone_first_is_also_in_its_carriers_annex(tmp_path: Pa
 def test_a_forwarded_message_outlives_its_own_file(tmp_path: Path) -> None:
     # The carrier is walked first: the message hangs under it, and its own file only links
     # to that row. Rewriting its own file leaves it where the carrier holds it.
-    root, db = tmp_path / "case", tmp_path / "index.db"
-    for folder in ("annex-05", "mailbox"):
-        (root / folder).mkdir(parents=True)
+    root, db = _case(tmp_path, "annex-05", "mailbox")
     inner = message(7, body="Слово фиолетовый.")
     (root / "annex-05" / "carrier.eml").write_bytes(forward(1, inner))
     (root / "mailbox" / "alone.eml").write_bytes(inner)

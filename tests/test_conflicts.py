@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import forwarded
 from rich.console import Console
 
 import emlkit
@@ -43,14 +44,6 @@ def message(
     )
 
 
-def forward(inner: bytes) -> bytes:
-    return (
-        b"From: x@zar.test\nSubject: Fwd\nMessage-ID: <fw@zar.test>\n"
-        b'Content-Type: multipart/mixed; boundary="f"\n\n--f\nContent-Type: text/plain\n\n'
-        b"see below\n--f\nContent-Type: message/rfc822\n\n" + inner + b"\n--f--\n"
-    )
-
-
 @pytest.fixture()
 def corpus(tmp_path: Path) -> Path:
     """The original in annex 5, a copy of it with another hop and a forward of it elsewhere
@@ -62,7 +55,7 @@ def corpus(tmp_path: Path) -> Path:
     other.mkdir()
     (annex / "act.eml").write_bytes(message())
     (other / "act-received.eml").write_bytes(HOP + message())
-    (other / "fwd.eml").write_bytes(forward(HOP + HOP + message()))
+    (other / "fwd.eml").write_bytes(forwarded(HOP + HOP + message()))
     edited = TEXT.replace("120 000", "210 000")
     (other / "act-edited.eml").write_bytes(message(subject="Акт приёмки (исправлен)", text=edited))
     (annex / "same.eml").write_bytes(message("same@zar.test"))

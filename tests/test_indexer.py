@@ -20,7 +20,7 @@ from unittest import mock
 
 import pytest
 from click.testing import CliRunner
-from helpers import refuse_listing
+from helpers import forwarded, refuse_listing
 
 import emlkit
 from emlkit.cli import main
@@ -132,18 +132,11 @@ HOP = b"Received: from mx.zar.test by mail.zar.test; Tue, 02 Mar 2021 10:00:05 +
 def test_a_forwarded_copy_counts_as_conflicting_only_when_it_says_otherwise(
     tmp_path: Path,
 ) -> None:
-    def forward(inner: bytes) -> bytes:
-        return (
-            b"From: x@zar.test\nSubject: Fwd\nMessage-ID: <fw@zar.test>\n"
-            b'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\n'
-            b"see below\n--b\nContent-Type: message/rfc822\n\n" + inner + b"\n--b--\n"
-        )
-
     root = corpus(tmp_path, count=1)
-    (root / "annex-03" / "fw.eml").write_bytes(forward(HOP + message(0)))
+    (root / "annex-03" / "fw.eml").write_bytes(forwarded(HOP + message(0)))
     faithful = index_paths([root], tmp_path / "a.db", jobs=1)
     assert (faithful.forwarded_indexed, faithful.conflicting) == (1, 0)
-    (root / "annex-03" / "fw.eml").write_bytes(forward(HOP + message(0, body="Текст правлен.")))
+    (root / "annex-03" / "fw.eml").write_bytes(forwarded(HOP + message(0, body="Текст правлен.")))
     edited = index_paths([root], tmp_path / "b.db", jobs=1)
     assert (edited.forwarded_indexed, edited.conflicting) == (1, 1)
     flagged = rows(tmp_path / "b.db", "SELECT conflicting FROM messages ORDER BY id")
@@ -155,11 +148,7 @@ def test_a_forwarded_message_in_a_file_of_its_own_outlives_its_carrier(tmp_path:
     # also stand alone in annex 7. When the carrier's file is rewritten, the carrier goes,
     # but the forwarded message stays: its own file, unchanged, would never be read again.
     inner = message(1, body="Уникальное слово фиолетовый.")
-    carrier = (
-        b"From: x@zar.test\nSubject: Fwd\nMessage-ID: <fw@zar.test>\n"
-        b'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\n'
-        b"see below\n--b\nContent-Type: message/rfc822\n\n" + inner + b"\n--b--\n"
-    )
+    carrier = forwarded(inner)
     root = tmp_path / "corpus"
     (root / "annex-03").mkdir(parents=True)
     (root / "annex-07").mkdir()

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers import forwarded
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -297,27 +298,18 @@ INNER = {
 }
 
 
-def _forward(name: str, inner: bytes) -> bytes:
-    return (
-        (
-            f"From: x@zar.test\nSubject: Fwd\nMessage-ID: <{name}@zar.test>\n"
-            'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nsee\n'
-            "--b\nContent-Type: message/rfc822\n\n"
-        ).encode()
-        + inner
-        + b"\n--b--\n"
-    )
-
-
 # What a file may hold, and the Message-IDs (top level and forwarded) it holds.
 CONTENTS: dict[str, tuple[bytes, frozenset[str]]] = {
     "i1": (INNER["i1"], frozenset({"i1"})),
     "i2": (INNER["i2"], frozenset({"i2"})),
     "other": (INNER["other"], frozenset({"other"})),
-    "fa-i1": (_forward("fa", INNER["i1"]), frozenset({"fa", "i1"})),
-    "fb-i1": (_forward("fb", INNER["i1"]), frozenset({"fb", "i1"})),
-    "fc-i2": (_forward("fc", INNER["i2"]), frozenset({"fc", "i2"})),
-    "fd-fa": (_forward("fd", _forward("fa", INNER["i1"])), frozenset({"fd", "fa", "i1"})),
+    "fa-i1": (forwarded(INNER["i1"], "fa@zar.test"), frozenset({"fa", "i1"})),
+    "fb-i1": (forwarded(INNER["i1"], "fb@zar.test"), frozenset({"fb", "i1"})),
+    "fc-i2": (forwarded(INNER["i2"], "fc@zar.test"), frozenset({"fc", "i2"})),
+    "fd-fa": (
+        forwarded(forwarded(INNER["i1"], "fa@zar.test"), "fd@zar.test"),
+        frozenset({"fd", "fa", "i1"}),
+    ),
 }
 FILES = ("annex-01/a.eml", "annex-02/b.eml", "annex-03/c.eml", "box/d.eml")
 
