@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from emlkit.api.record import IndexedMessage
-from emlkit.index.store import IN_ANNEX, IN_THREAD, THREAD_OF
+from emlkit.index.store import IN_ANNEX, IN_THREAD, THREAD_OF, carriers_up
 from emlkit.records import Address, Attachment, Defect, DefectKind
 
 __all__ = [
@@ -41,13 +41,8 @@ ROW_COLUMNS = (
 ROW_FROM = "messages m LEFT JOIN messages c ON c.id = m.carrier_id"
 
 _PATHS = (
-    "WITH RECURSIVE up(start, id, depth) AS ("
-    " SELECT id, id, 0 FROM messages WHERE id IN ({marks})"
-    " UNION SELECT up.start, m.carrier_id, up.depth + 1 FROM up JOIN messages m ON m.id = up.id"
-    " WHERE m.carrier_id IS NOT NULL AND up.depth < 64"
-    " UNION SELECT up.start, o.carrier_id, up.depth + 1 FROM up"
-    " JOIN message_carriers o ON o.message_id = up.id WHERE up.depth < 64)"
-    " SELECT DISTINCT up.start, f.path FROM up JOIN message_files mf ON mf.message_id = up.id"
+    carriers_up("SELECT id, id, 0 FROM messages WHERE id IN ({marks})")
+    + " SELECT DISTINCT up.start, f.path FROM up JOIN message_files mf ON mf.message_id = up.id"
     " JOIN files f ON f.id = mf.file_id ORDER BY up.start, f.path"
 )
 """The files that hold each message: its own, and those of every message carrying it."""

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 from emlkit.errors import UsageError
 from emlkit.index.choices import FORMATS
 from emlkit.index.senders import require_identities
-from emlkit.index.store import IN_ANNEX, Store
+from emlkit.index.store import IN_ANNEX, Store, carriers_up
 
 __all__ = ["COLUMNS", "FORMATS", "export", "export_file", "export_rows", "write_rows"]
 
@@ -84,12 +84,7 @@ def _messages(store: Store, annex: int | None) -> Iterator[tuple[Any, ...]]:
     yield from store.db.execute(f"{base} WHERE m.date_utc IS NULL{where} ORDER BY m.id", params)
 
 
-_LOCATIONS = (
-    "WITH RECURSIVE up(id, depth) AS (SELECT ?, 0"
-    " UNION SELECT m.carrier_id, up.depth + 1 FROM up JOIN messages m ON m.id = up.id"
-    " WHERE m.carrier_id IS NOT NULL AND up.depth < 64"
-    " UNION SELECT o.carrier_id, up.depth + 1 FROM up"
-    " JOIN message_carriers o ON o.message_id = up.id WHERE up.depth < 64)"
+_LOCATIONS = carriers_up("SELECT ?, ?, 0") + (
     ' SELECT DISTINCT f.path, mf.mbox_index, mf."offset" FROM up'
     " JOIN message_files mf ON mf.message_id = up.id JOIN files f ON f.id = mf.file_id"
     ' ORDER BY f.path, mf.mbox_index, mf."offset"'
@@ -100,7 +95,7 @@ _LOCATIONS = (
 def _locations(store: Store, row: int) -> list[dict[str, Any]]:
     return [
         {"path": path, "mbox_index": index, "offset": offset}
-        for path, index, offset in store.db.execute(_LOCATIONS, (row,))
+        for path, index, offset in store.db.execute(_LOCATIONS, (row, row))
     ]
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "SearchColumns",
     "Store",
     "Stored",
+    "carriers_up",
     "in_annexes",
     "now",
     "search_columns",
@@ -79,6 +80,23 @@ _HELD = (
 )
 """SQL for the messages ``top`` selects and those forwarded inside them, at any depth, by
 their first carrier or another."""
+
+
+_CARRIERS_UP = (
+    "WITH RECURSIVE up(start, id, depth) AS ({top}"
+    " UNION SELECT up.start, m.carrier_id, up.depth + 1 FROM up JOIN messages m ON m.id = up.id"
+    " WHERE m.carrier_id IS NOT NULL AND up.depth < 64"
+    " UNION SELECT up.start, o.carrier_id, up.depth + 1 FROM up"
+    " JOIN message_carriers o ON o.message_id = up.id WHERE up.depth < 64)"
+)
+
+
+def carriers_up(top: str) -> str:
+    """SQL for the CTE ``up(start, id, depth)``: each message ``top`` selects as
+    ``(start, id, 0)``, and every message carrying it, by its first carrier or another, at
+    any depth (``start`` is the message it started from). Join ``message_files`` on
+    ``up.id`` for every file that holds a message or a message carrying it."""
+    return _CARRIERS_UP.format(top=top)
 
 
 _LOWEST_ANNEX = (
@@ -327,8 +345,8 @@ class Store:
         for row in dict.fromkeys(linked):
             if self._held_by_a_file(row) or self._has_a_carrier(row):  # held still
                 self._settle_annex(row)
-            elif self._other_carrier(row, None) is not None:  # forwarded inside a message
-                self._detach(row, None)
+            elif (carrier := self._other_carrier(row, None)) is not None:  # forwarded inside
+                self._rehang(row, carrier)
             else:
                 orphans.append(row)
         flagged: set[str] = set()
@@ -650,8 +668,9 @@ class Store:
         also_carried = [child[0] for child in self.db.execute(query, (row,))]
         flagged: set[str] = set()
         for child in children:
-            if self._other_carrier(child, row) or self._held_by_a_file(child):
-                self._detach(child, row)
+            carrier = self._other_carrier(child, row)
+            if carrier is not None or self._held_by_a_file(child):
+                self._rehang(child, carrier)
             else:
                 flagged |= self._delete_message(child)
         found = self.db.execute(
@@ -682,18 +701,17 @@ class Store:
         ).fetchone()
         return None if found is None else (int(found[0]), str(found[1]))
 
-    def _detach(self, row: int, carrier: int | None) -> None:
-        """Keep a message whose first carrier (or, ``carrier`` None, whose last file) goes:
-        another message that carries it becomes its first carrier, or, when only files hold
-        it, it becomes a message of its own."""
-        other = self._other_carrier(row, carrier)
-        if other is not None:
+    def _rehang(self, row: int, carrier: tuple[int, str] | None) -> None:
+        """Keep a message whose first carrier (or last file) goes: ``carrier``, another
+        message that carries it (from :meth:`_other_carrier`), becomes its first, or, when
+        None and only files hold it, it becomes a message of its own."""
+        if carrier is not None:
             self.db.execute(
-                "DELETE FROM message_carriers WHERE carrier_id = ? AND carrier_part = ?", other
+                "DELETE FROM message_carriers WHERE carrier_id = ? AND carrier_part = ?", carrier
             )
         self.db.execute(
             "UPDATE messages SET carrier_id = ?, carrier_part = ? WHERE id = ?",
-            (*(other or (None, None)), row),
+            (*(carrier or (None, None)), row),
         )
         self._settle_annex(row)
 
