@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emlkit.errors import QueryError, UsageError
+from emlkit.index import text as text_module
 from emlkit.index.text import (
     MAX_QUERY_LENGTH,
     Term,
@@ -671,3 +673,109 @@ def test_snippet_spans_are_always_matching_words(text: str, query: str, width: i
         assert any(term.matches(word) for term in terms), (excerpt, word)
     body = excerpt.strip("…").strip()
     assert body in " ".join(text.split()) or not body
+
+
+# Long texts: read a block at a time
+
+
+def _long(*middle: str, repeat: int = 16_000) -> str:
+    """A text well over LONG_TEXT characters: filler words around ``middle``, in order."""
+    filler = " ".join(f"строка{i % 97}" for i in range(repeat))
+    return f"\n{filler}\n".join(("Начало длинного письма.", *middle, "Конец письма."))
+
+
+def test_a_long_text_is_longer_than_a_block() -> None:
+    assert len(_long()) > 2 * text_module.LONG_TEXT
+
+
+def test_snippet_of_a_long_text_finds_a_match_at_its_end() -> None:
+    text = _long(repeat=40_000) + " Пистолет нашли у Егоровой."
+    excerpt, spans = snippet(text, "Егорова", width=80)
+    assert [excerpt[a:b] for a, b in spans] == ["Егоровой"]
+    assert excerpt.startswith("… ") and excerpt.endswith("Егоровой.")
+    assert excerpt.removeprefix("… ") in " ".join(text.split())
+
+
+def test_snippet_of_a_long_text_prefers_the_block_with_more_distinct_words() -> None:
+    text = _long("Егорова звонила.", "Пистолет нашли у Егоровой дома.")
+    excerpt, spans = snippet(text, "Егорова пистолет", width=80)
+    assert [excerpt[a:b] for a, b in spans] == ["Пистолет", "Егоровой"]
+    assert excerpt.startswith("… ") and excerpt.endswith(" …")
+
+
+def test_snippet_of_a_long_text_takes_the_first_of_equal_blocks() -> None:
+    text = _long("Егорова звонила первой.", "Егорова звонила второй.")
+    excerpt, _ = snippet(text, "Егорова", width=80)
+    assert "первой" in excerpt and "второй" not in excerpt
+
+
+def test_snippet_of_a_long_text_without_a_match_is_its_beginning() -> None:
+    excerpt, spans = snippet(_long(), "пистолет", width=40)
+    assert excerpt.startswith("Начало длинного письма.") and excerpt.endswith(" …")
+    assert spans == []
+
+
+def test_snippet_of_a_long_text_is_the_short_texts_within_a_block() -> None:
+    """Where the best stretch lies well inside one block, both paths give the same."""
+    middle = "Пистолет нашли у Егоровой дома, сказал Тищенко."
+    text = _long(middle)
+    short = _long(middle, repeat=16_000 % 97 + 97)  # the same words around the middle
+    assert len(short) <= text_module.LONG_TEXT
+    assert snippet(text, "Егорова пистолет", 100) == snippet(short, "Егорова пистолет", 100)
+
+
+def _blocks_of(text: str, overlap: int) -> list[tuple[int, int]]:
+    return list(text_module._blocks(text, overlap))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_TEXT_ALPHABET, max_size=400), st.integers(1, 40), st.integers(0, 30))
+def test_blocks_cover_the_text_and_cut_only_before_a_run(
+    text: str, block: int, overlap: int
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(text_module, "LONG_TEXT", block)
+        blocks = _blocks_of(text, overlap)
+    if not text:
+        assert blocks == []
+        return
+    assert blocks[0][0] == 0 and blocks[-1][1] == len(text)
+    for (start, end), (next_start, next_end) in pairwise(blocks):
+        assert start < next_start <= end < next_end  # overlapping or touching, moving on
+    for start, end in blocks:
+        for cut in (start, end):
+            if 0 < cut < len(text):  # the start of a run: whitespace before, none at it
+                assert text[cut - 1].isspace() and not text[cut].isspace()
+
+
+_WORDS = ["Егорова", "Егоровой", "пистолетом", "abc", "e-mail", "222", "слово", "ёж", "x_y"]
+_WORDS_AND_GAPS = st.sampled_from([*_WORDS, " ", "  ", "\n", "\n\n", "-", ".", ", ", "«", "»"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(_WORDS_AND_GAPS, max_size=80).map("".join),
+    st.sampled_from(["Егорова", "пистолет", "abc", "e-mail", "222", "Егорова abc"]),
+    st.integers(min_value=1, max_value=60),
+    st.integers(min_value=1, max_value=80),
+)
+def test_snippet_read_by_blocks_keeps_its_promises(
+    text: str, query: str, width: int, block: int
+) -> None:
+    """With tiny blocks, every text is long: the spans are matching words, the excerpt is
+    text of the text, marked where it is cut, and a text with a match shows one."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(text_module, "LONG_TEXT", block)
+        excerpt, spans = snippet(text, query, width)
+    terms = highlight_terms(query)
+    for start, end in spans:
+        assert any(term.matches(excerpt[start:end]) for term in terms), (excerpt, start)
+    collapsed = " ".join(text.split())
+    body = excerpt.removeprefix("…").removesuffix("…").strip()
+    assert body in collapsed
+    if not excerpt.startswith("…"):
+        assert collapsed.startswith(body)
+    if not excerpt.endswith("…"):
+        assert collapsed.endswith(body)
+    if match_spans(text, terms):
+        assert spans

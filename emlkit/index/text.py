@@ -94,6 +94,7 @@ import Stemmer  # type: ignore[import-not-found]
 from emlkit.errors import QueryError
 
 __all__ = [
+    "LONG_TEXT",
     "MAX_QUERY_LENGTH",
     "Term",
     "analyze",
@@ -737,6 +738,12 @@ def _chunks(text: str, width: int) -> list[tuple[int, int]]:
     return chunks
 
 
+LONG_TEXT: Final = 65_536
+"""The length (characters) above which :func:`snippet` reads a text a block at a time."""
+
+_RUN_START_RE: Final = re.compile(r"(?<=\s)\S")
+
+
 def snippet(text: str, query: str, width: int = 160) -> tuple[str, list[tuple[int, int]]]:
     """A readable excerpt of ``text`` around the words ``query`` finds, and where they are.
 
@@ -748,13 +755,66 @@ def snippet(text: str, query: str, width: int = 160) -> tuple[str, list[tuple[in
     or by skeleton key, by the same rules as the search. A text without a match gives its
     beginning and no spans.
 
+    A text longer than :data:`LONG_TEXT` characters is read a block of about that many
+    characters at a time (blocks overlap, and start and end between words): blocks without
+    fewer distinct query words than the best stretch so far are passed over at the speed of
+    the word pattern, and the excerpt is the best stretch of the first block whose best
+    stretch holds the most distinct query words. So a hit in a message of megabytes costs
+    milliseconds when its words come early, not a second.
+
     Raises :class:`~emlkit.errors.QueryError` as :func:`match_expression` does.
     """
     terms = highlight_terms(query)
     text = _prepare(text)
+    matched = _Matcher(terms)
+    if len(text) <= LONG_TEXT:
+        excerpt, spans, _ = _stretch(text, matched, width)
+        return excerpt, spans
+    best: tuple[str, list[tuple[int, int]]] | None = None
+    most = 0  # distinct query words in the best stretch so far
+    for start, end in _blocks(text, overlap=4 * width):
+        block = text[start:end]
+        found: set[int] = set()
+        for word in set(_TOKEN_RE.findall(block)):
+            found |= matched(word)
+        if len(found) <= most:  # this block cannot hold a better stretch
+            continue
+        excerpt, spans, (distinct, _) = _stretch(block, matched, width, start > 0, end < len(text))
+        if distinct > most:
+            best, most = (excerpt, spans), distinct
+        if most == len(terms):
+            break
+    if best is None:  # no match anywhere: the beginning
+        end = next(_blocks(text, overlap=0))[1]
+        excerpt, spans, _ = _stretch(text[:end], matched, width, after=end < len(text))
+        return excerpt, spans
+    return best
+
+
+def _blocks(text: str, overlap: int) -> Iterator[tuple[int, int]]:
+    """Spans of about :data:`LONG_TEXT` characters covering ``text``, each starting and
+    ending at the start of a whitespace-separated run (so that each is split into the same
+    chunks as the whole text), each overlapping the one before by ``overlap`` characters."""
+    start, end, length = 0, 0, len(text)
+    while start < length:
+        found = _RUN_START_RE.search(text, max(start + LONG_TEXT, end + 1))
+        end = found.start() if found else length
+        yield start, end
+        if end == length:
+            return
+        back = _RUN_START_RE.search(text, max(start + 1, end - overlap))
+        start = back.start() if back and back.start() < end else end
+
+
+def _stretch(
+    text: str, matched: _Matcher, width: int, before: bool = False, after: bool = False
+) -> tuple[str, list[tuple[int, int]], tuple[int, int]]:
+    """:func:`snippet` of one text (or one block of it: ``before`` and ``after`` tell that
+    more text, after whitespace, comes before or after it), and the stretch's score: the
+    number of distinct query words in it, then of matches."""
     chunks = _chunks(text, width)
     if not chunks:
-        return "", []
+        return "", [], (0, 0)
     # Positions in the whitespace-collapsed text: a chunk after whitespace gains one space.
     spaced = [i > 0 and chunks[i - 1][1] < chunks[i][0] for i in range(len(chunks))]
     starts: list[int] = []
@@ -769,7 +829,6 @@ def snippet(text: str, query: str, width: int = 160) -> tuple[str, list[tuple[in
 
     chunk_starts = [c[0] for c in chunks]
     hits: list[_Hit] = []
-    matched = _Matcher(terms)
     for match in _TOKEN_RE.finditer(text):
         found = matched(match.group())
         if found:
@@ -797,8 +856,9 @@ def snippet(text: str, query: str, width: int = 160) -> tuple[str, list[tuple[in
         if hi + 1 < len(chunks) and length(lo, hi + 1) <= width:
             hi, grew = hi + 1, True
 
-    head = ("… " if spaced[lo] else "…") if lo > 0 else ""
-    tail = (" …" if spaced[hi + 1] else "…") if hi + 1 < len(chunks) else ""
+    head = ("… " if spaced[lo] else "…") if lo > 0 else ("… " if before else "")
+    more = hi + 1 < len(chunks)
+    tail = (" …" if spaced[hi + 1] else "…") if more else (" …" if after else "")
     pieces = [head]
     for i in range(lo, hi + 1):
         if i > lo and spaced[i]:
@@ -810,4 +870,4 @@ def snippet(text: str, query: str, width: int = 160) -> tuple[str, list[tuple[in
         if lo <= hit.chunk <= hi:
             offset = len(head) + starts[hit.chunk] - starts[lo] + hit.start - chunks[hit.chunk][0]
             spans.append((offset, offset + hit.end - hit.start))
-    return "".join(pieces), spans
+    return "".join(pieces), spans, best
