@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import emlkit
+from emlkit.claims import quotes
 from emlkit.claims.indexing import index_case
 from emlkit.claims.quotes import Candidate, check_quote, normalize, verify_quotes
 from emlkit.cli import main
@@ -47,6 +48,51 @@ def test_normalize_keeps_a_map_back_to_the_original_text() -> None:
     start = normalized.text.index("вторая")
     begin, end = normalized.span(start, start + len("вторая"))
     assert text[begin:end] == "вторая"
+
+
+def _normalize_char_by_char(text: str) -> tuple[str, list[int]]:
+    """The normalisation as first written, one character at a time: the reference."""
+    unmarked = quotes._QUOTE_MARKER.sub(lambda m: " " * len(m.group()), text)
+    chars: list[str] = []
+    origin: list[int] = []
+    space = True
+    for index, char in enumerate(unmarked.translate(quotes._TRANSLATE)):
+        if char.isspace():
+            if not space:
+                chars.append(" ")
+                origin.append(index)
+            space = True
+            continue
+        lower = char.lower()
+        chars.append(lower if len(lower) == 1 else char)
+        origin.append(index)
+        space = False
+    while chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    return "".join(chars), origin
+
+
+_SPACES = [" ", "\t", "\n", "\r", "\u00a0", "\u2009", "\u2028"]
+_MARKERS = ["> ", ">>", "\n> ", "\n>", "\n \t> > "]
+_NORMALIZE_ALPHABET = st.sampled_from([*"абвЁёЯ", *"aBİıΣσς", *"«»—–-‐\"'’", *_SPACES, *_MARKERS])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_NORMALIZE_ALPHABET, max_size=120).map("".join), st.integers(1, 30))
+def test_normalize_is_the_character_by_character_reading(text: str, block: int) -> None:
+    """The same text and the same map back, read in blocks as small as one character."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(quotes, "_BLOCK", block)
+        normalized = normalize(text)
+    expected, origin = _normalize_char_by_char(text)
+    assert normalized.text == expected
+    for i in range(len(expected)):
+        assert normalized.span(i, i + 1) == (origin[i], origin[i] + 1), i
+
+
+def test_normalize_lowers_sigma_alike_everywhere() -> None:
+    assert normalize("ΟΔΟΣ ΟΔΟΣ").text == normalize("οδοσ οδοσ").text == "οδοσ οδοσ"
 
 
 def test_a_true_quote_is_found_in_rewrapped_text_with_its_exact_place() -> None:

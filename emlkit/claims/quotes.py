@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
@@ -28,21 +29,47 @@ _TRANSLATE = str.maketrans(
         "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
         "—": "-", "–": "-", "‒": "-", "―": "-", "−": "-", "‐": "-", "‑": "-",
         "ё": "е", "Ё": "е", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+        # Σ is lowered as σ wherever it stands (str.lower writes ς at a word's end).
+        "Σ": "σ",
     }
 )  # fmt: skip
 _WORD = re.compile(r"\w+", re.UNICODE)
+_RUN = re.compile(r"\S+")
+_RUN_START = re.compile(r"(?<=\s)\S")
+_BLOCK = 65_536  # characters of the text collapsed at a time
+_END = 1 << 62  # sorts after any offset
 
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
-    """A normalised text and, for each of its characters, the offset it came from."""
+    """A normalised text, and the way back to the offsets of the text it came from."""
 
     text: str
-    origin: tuple[int, ...]
+    folded: str = field(repr=False)
+    """The original text with each character mapped one to one (quote markers blanked,
+    typography and case folded): the same length and offsets as the original."""
+    blocks: tuple[tuple[int, int, int], ...] = field(repr=False)
+    """(offset in :attr:`text`, start and end in :attr:`folded`) of each block of the text,
+    so that an offset is mapped back by reading one block, not the whole text."""
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that ``text[start:end]`` came from."""
-        return self.origin[start], self.origin[end - 1] + 1
+        return self._origin(start), self._origin(end - 1) + 1
+
+    def _origin(self, position: int) -> int:
+        """The offset in the original text of the character at ``position`` of :attr:`text`;
+        a space stands for the first of the whitespace characters it replaces."""
+        block = bisect_right(self.blocks, (position, _END, _END)) - 1
+        at, start, end = self.blocks[block]
+        wanted = position - at
+        for word in _RUN.finditer(self.folded, start, end):
+            length = word.end() - word.start()
+            if wanted < length:
+                return word.start() + wanted
+            if wanted == length:
+                return word.end()
+            wanted -= length + 1
+        raise IndexError(position)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,26 +111,29 @@ class Candidate:
 
 
 def normalize(text: str) -> Normalized:
-    """The text with only meaning-preserving differences removed; see the module docstring."""
+    """The text with only meaning-preserving differences removed; see the module docstring.
+
+    Each character is mapped on its own (so offsets are kept until whitespace is collapsed),
+    then runs of whitespace become one space and the ends are trimmed; a long text is
+    collapsed a block at a time so that :meth:`Normalized.span` reads one block.
+    """
     unmarked = _QUOTE_MARKER.sub(lambda m: " " * len(m.group()), text)
-    chars: list[str] = []
-    origin: list[int] = []
-    space = True
-    for index, char in enumerate(unmarked.translate(_TRANSLATE)):
-        if char.isspace():
-            if not space:
-                chars.append(" ")
-                origin.append(index)
-            space = True
-            continue
-        lower = char.lower()
-        chars.append(lower if len(lower) == 1 else char)
-        origin.append(index)
-        space = False
-    while chars and chars[-1] == " ":
-        chars.pop()
-        origin.pop()
-    return Normalized("".join(chars), tuple(origin))
+    translated = unmarked.translate(_TRANSLATE)
+    # "İ" is the one letter whose lower case is two characters: it is kept as it is.
+    folded = "İ".join(part.lower() for part in translated.split("İ"))
+    blocks: list[tuple[int, int, int]] = []
+    pieces: list[str] = []
+    at = start = 0
+    while start < len(folded):
+        found = _RUN_START.search(folded, start + _BLOCK)
+        end = found.start() if found else len(folded)
+        piece = " ".join(folded[start:end].split())
+        if piece:
+            blocks.append((at, start, end))
+            pieces.append(piece)
+            at += len(piece) + 1
+        start = end
+    return Normalized(" ".join(pieces), folded, tuple(blocks))
 
 
 def check_quote(claim: str, quote: str, candidates: Iterable[Candidate]) -> QuoteCheck:
