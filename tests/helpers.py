@@ -226,7 +226,7 @@ def refuse_listing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     (which chmod cannot give: the tests may run as root)."""
     listing = files._listing
 
-    def refusing(path: str) -> tuple[list[str], list[str]]:
+    def refusing(path: str) -> tuple[list[str], list[str], set[str]]:
         if path == str(folder):
             raise PermissionError(13, "Permission denied", path)
         return listing(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import signal
 import sqlite3
@@ -23,6 +24,7 @@ from click.testing import CliRunner
 from helpers import forwarded, refuse_listing
 
 import emlkit
+from emlkit.claims.excerpts import annex_excerpts
 from emlkit.cli import main
 from emlkit.errors import InputError, StoreError, StoreLockedError, UsageError, WorkerError
 from emlkit.index import derived, identities, indexer
@@ -198,6 +200,98 @@ def test_changed_file_is_reindexed_and_missing_file_is_kept(tmp_path: Path) -> N
     assert rows(db, "SELECT count(*) FROM messages WHERE message_id = 'm2@zar.test'") == [(1,)]
     texts = rows(db, "SELECT text FROM messages WHERE message_id = 'm1@zar.test'")
     assert texts == [("Исправленный текст, длиннее.\n",)]
+
+
+def test_a_file_that_became_unreadable_keeps_what_it_held(tmp_path: Path) -> None:
+    """An indexed file now a link to nothing (or unreadable for any reason) is reported
+    failed with the reason, every run, and its messages stay (cited as unreadable) until the
+    file can be read again: a failed read says nothing about what the file held."""
+    root = corpus(tmp_path, count=3)
+    db = tmp_path / "index.db"
+    index_paths([root], db, jobs=1)
+    gone = root / "annex-03" / "001.eml"
+    kept = gone.read_bytes()
+    gone.unlink()
+    gone.symlink_to(tmp_path / "elsewhere.eml")
+    for _ in range(2):
+        summary = index_paths([root], db, jobs=1)
+        assert (summary.files_unchanged, summary.files_failed, summary.messages_removed) == (
+            2,
+            1,
+            0,
+        )
+        assert [(Path(f.path).name, f.kind, f.reason) for f in summary.failed] == [
+            (
+                "001.eml",
+                "unreadable",
+                f"cannot read the file: a symbolic link to nothing ({tmp_path}/elsewhere.eml)",
+            )
+        ]
+        assert rows(db, "SELECT status FROM files WHERE path LIKE '%001.eml'") == [("failed",)]
+        assert rows(db, "SELECT count(*) FROM messages WHERE message_id = 'm1@zar.test'") == [(1,)]
+        assert emlkit.open(db=db).search("письмо 1")[0].message.path == str(gone)
+    with Store(db, readonly=True) as store:
+        _, found = annex_excerpts(store, 3)
+    assert {Path(e.header.path or "").name: e.header.missing for e in found} == {
+        "000.eml": False,
+        "001.eml": True,
+        "002.eml": False,
+    }
+    gone.unlink()
+    gone.write_bytes(kept)  # readable again: indexed, and cited as there
+    summary = index_paths([root], db, jobs=1)
+    assert (summary.files_indexed, summary.files_failed, summary.messages_removed) == (1, 0, 1)
+    assert rows(db, "SELECT status FROM files WHERE path LIKE '%001.eml'") == [("indexed",)]
+    with Store(db, readonly=True) as store:
+        _, found = annex_excerpts(store, 3)
+    assert not any(e.header.missing for e in found)
+
+
+def test_views_cite_a_readable_copy_before_an_unreadable_one(tmp_path: Path) -> None:
+    root = corpus(tmp_path, count=2)
+    first = root / "annex-03" / "001.eml"
+    (root / "annex-03" / "zz-copy.eml").write_bytes(first.read_bytes())
+    db = tmp_path / "index.db"
+    index_paths([root], db, jobs=1)
+    first.unlink()
+    first.symlink_to(tmp_path / "elsewhere.eml")
+    assert index_paths([root], db, jobs=1).files_failed == 1
+    assert Path(emlkit.open(db=db).search("письмо 1")[0].message.path or "").name == "zz-copy.eml"
+    with Store(db, readonly=True) as store:
+        _, found = annex_excerpts(store, 3)
+    assert {Path(e.header.path or "").name: e.header.missing for e in found} == {
+        "000.eml": False,
+        "zz-copy.eml": False,
+    }
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_in_the_corpus_is_reported_not_waited_for(tmp_path: Path) -> None:
+    root = corpus(tmp_path, count=2)
+    os.mkfifo(root / "annex-03" / "pipe.eml")
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "emlkit",
+            "index",
+            "--json",
+            "--db",
+            str(tmp_path / "i.db"),
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 1, shown.stderr
+    failed = json.loads(shown.stdout)["failed"]
+    assert [(Path(f["path"]).name, f["reason"]) for f in failed] == [
+        ("pipe.eml", "cannot read the file: not a regular file but a FIFO (named pipe)")
+    ]
+    assert shown.stderr.splitlines()[-1].endswith(
+        "pipe.eml: cannot read the file: not a regular file but a FIFO (named pipe)"
+    )
 
 
 def _bytes_named(folder: Path, name: bytes) -> Path:

@@ -7,6 +7,8 @@ import io
 import os
 import re
 import shutil
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -465,3 +467,107 @@ def test_a_path_with_control_characters_prints_as_one_escaped_line(tmp_path: Pat
     line = f"emlkit: {tmp_path}/evil\\x1b[31mRED\\x1b[0m\\x0afake line.eml: an empty file"
     assert result.stderr.startswith(line)
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# Files that are not regular files: refused without waiting, accounted for in folders
+
+needs_fifos = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+
+
+class Hung(Exception):
+    """Raised by :func:`no_hang`'s alarm (not an OSError, which the reader would catch)."""
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    """Fail, instead of waiting for ever, when a test blocks (opening a FIFO for reading
+    waits for a writer): an alarm interrupts the blocked call."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def hung(signum: int, frame: object) -> None:
+        raise Hung("blocked: a FIFO was opened for reading")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(10)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@needs_fifos
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path, no_hang: None) -> None:
+    fifo = tmp_path / "pipe.eml"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match=r"not a regular file but a FIFO \(named pipe\)"):
+        files.open_regular(fifo)
+    with pytest.raises(OSError, match="FIFO"):
+        read_with_stat(fifo)
+    [message] = emlkit.iter_messages(fifo)
+    assert message.failure is not None and message.failure.kind is FailureKind.UNREADABLE
+    assert (
+        message.failure.reason == "cannot read the file: not a regular file but a FIFO (named pipe)"
+    )
+    assert emlkit.parse_file(fifo).failure == message.failure
+    fifo_mbox = tmp_path / "pipe.mbox"  # an mbox is split as a stream: refused all the same
+    os.mkfifo(fifo_mbox)
+    [message] = emlkit.iter_messages(fifo_mbox)
+    assert message.failure is not None and "FIFO" in message.failure.reason
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
+def test_a_device_is_refused_not_read_without_end(no_hang: None) -> None:
+    [message] = emlkit.iter_messages("/dev/zero")
+    assert message.failure is not None
+    assert (
+        message.failure.reason == "cannot read the file: not a regular file but a character device"
+    )
+
+
+def test_a_link_to_nothing_says_so(tmp_path: Path) -> None:
+    link = tmp_path / "gone.eml"
+    link.symlink_to(tmp_path / "moved-away.eml")
+    with pytest.raises(OSError, match=r"a symbolic link to nothing \(.*moved-away\.eml\)"):
+        files.open_regular(link)
+    with pytest.raises(FileNotFoundError):
+        files.open_regular(tmp_path / "never-was.eml")
+
+
+def test_a_link_to_a_file_is_read(tmp_path: Path) -> None:
+    target = tmp_path / "real.eml"
+    target.write_bytes(make_message())
+    link = tmp_path / "link.eml"
+    link.symlink_to(target)
+    assert read_with_stat(link)[0] == target.read_bytes()
+
+
+@needs_fifos
+def test_folder_walk_accounts_for_what_is_named_like_mail_but_is_no_file(
+    tmp_path: Path, no_hang: None
+) -> None:
+    """A FIFO or a link to nothing named like mail is walked (its reading fails with the
+    reason); one not named like mail is not even sniffed; links to folders are not followed."""
+    (tmp_path / "a.eml").write_bytes(make_message())
+    os.mkfifo(tmp_path / "b.eml")
+    (tmp_path / "c.eml").symlink_to(tmp_path / "nowhere.eml")
+    os.mkfifo(tmp_path / "README")  # would be sniffed if it were a file
+    (tmp_path / "notes.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "cur").mkdir()
+    os.mkfifo(tmp_path / "cur" / "1616000000.M1P1.host:2,S")
+    (tmp_path / "loop").symlink_to(tmp_path)
+    found = [p.relative_to(tmp_path).as_posix() for p in emlkit.iter_mail_files([tmp_path])]
+    assert found == ["a.eml", "b.eml", "c.eml", "cur/1616000000.M1P1.host:2,S"]
+    reasons = {
+        Path(m.source.path or "").name: m.failure.reason if m.failure else "ok"
+        for m in emlkit.iter_messages(tmp_path)
+    }
+    fifo = "cannot read the file: not a regular file but a FIFO (named pipe)"
+    assert reasons == {
+        "a.eml": "ok",
+        "b.eml": fifo,
+        "c.eml": f"cannot read the file: a symbolic link to nothing ({tmp_path / 'nowhere.eml'})",
+        "1616000000.M1P1.host:2,S": fifo,
+    }

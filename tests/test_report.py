@@ -184,7 +184,7 @@ def test_a_cited_file_that_is_gone_is_marked_in_every_format(tmp_path: Path) -> 
             found = json.loads(shown.output)["provenance"][0]["message"]
             assert found["path"] == cited["path"] and found["missing"] is True
         else:
-            assert "(missing at the last index run)" in shown.output, fmt
+            assert "(missing or unreadable at the last index run)" in shown.output, fmt
 
 
 def test_a_cited_message_with_another_version_is_marked_in_every_format(tmp_path: Path) -> None:

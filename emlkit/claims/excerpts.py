@@ -159,9 +159,9 @@ class MessageHeader:
     defects: tuple[str, ...]
     """The kinds of defect found in the message (badges)."""
     missing: bool = False
-    """The file ``path`` was missing at the last index run that walked it (a message has a
-    missing path only when every file that held it is gone): the report cites a file the
-    reader may not find."""
+    """The file ``path`` was missing, or could not be read, at the last index run that walked
+    it (a message has such a path only when every file that held it is gone or unreadable):
+    the report cites a file the reader may not find."""
     conflicting: bool = False
     """Another stored message has this Message-ID and says otherwise (an edited copy, or
     two messages given one id): ``emlkit conflicts --message-id`` shows what differs."""
@@ -275,7 +275,7 @@ def _header(store: Store, row: tuple[object, ...]) -> MessageHeader:
 
 def _is_missing(store: Store, path: str) -> bool:
     found = store.db.execute("SELECT status FROM files WHERE path = ?", (path,)).fetchone()
-    return found is not None and found[0] == "missing"
+    return found is not None and found[0] in ("missing", "failed")
 
 
 def message_header(

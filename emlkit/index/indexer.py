@@ -31,7 +31,14 @@ from emlkit.index.derived import before_run, refresh_derived
 from emlkit.index.rows import MessageRows, message_rows, search_columns
 from emlkit.index.store import FileFacts, FileState, Store
 from emlkit.parse.escapes import error_text
-from emlkit.parse.files import Chunk, iter_file_chunks, iter_mail_paths, os_path, path_text
+from emlkit.parse.files import (
+    Chunk,
+    iter_file_chunks,
+    iter_mail_paths,
+    open_regular,
+    os_path,
+    path_text,
+)
 from emlkit.policy import Policy, default
 
 _COMMIT_SECONDS = 1.0
@@ -243,7 +250,10 @@ class _Run:
     def _needs_parsing(self, path: str, state: FileState | None) -> bool:
         if state is None or state.status not in ("indexed", "failed"):
             return True
-        stat = os.stat(os_path(path))
+        try:
+            stat = os.stat(os_path(path))
+        except OSError:  # unreadable since (a link to nothing): the reader will say why
+            return True
         if stat.st_size != state.size:
             return True
         if stat.st_mtime_ns != state.mtime_ns:
@@ -307,7 +317,8 @@ class _Run:
         file_id = self.file_ids.pop(absolute, None)
         if file_id is None:  # a path walked twice (overlapping roots), its id given already
             file_id = self._file_id(absolute)
-        self.summary.messages_removed += self.store.forget_file_messages(file_id)
+        if not _unreadable(chunk, first):  # what an unreadable file held before is kept
+            self.summary.messages_removed += self.store.forget_file_messages(file_id)
         return _OpenFile(path, file_id, FileFacts(size, mtime, sha, annex))
 
     def _file_id(self, path: str) -> int:
@@ -569,9 +580,16 @@ def _chunks(files: Iterable[Path]) -> Iterator[Chunk]:
             yield Chunk(path, None, 0, None)  # parse_chunk reports why it cannot be read
 
 
+def _unreadable(chunk: Chunk, parsed: Parsed) -> bool:
+    """Whether a whole file could not be read at all (gone, a link to nothing, no longer a
+    regular file, an I/O error): unlike a file that now says something else, it tells
+    nothing about the messages it held."""
+    return chunk.index is None and parsed.failure is not None and parsed.failure[0] == "unreadable"
+
+
 def _sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open(open_regular(path), "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

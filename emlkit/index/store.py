@@ -55,7 +55,7 @@ _FILES_OF = (
     "(SELECT f.path FROM message_files mf JOIN files f ON f.id = mf.file_id"
     " WHERE mf.message_id = coalesce(m.carrier_id, m.id)"
     " OR mf.message_id IN (SELECT o.carrier_id FROM message_carriers o WHERE o.message_id = m.id)"
-    " ORDER BY {first}f.status = 'missing', f.last_seen DESC, f.path LIMIT 1)"
+    " ORDER BY {first}f.status IN ('missing', 'failed'), f.last_seen DESC, f.path LIMIT 1)"
 )
 
 FIRST_PATH = _FILES_OF.format(first="")

@@ -6,8 +6,10 @@ its largest message.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,43 @@ MAYBE_SUFFIXES = frozenset({"", ".txt"})
 _MAILDIR_FOLDERS = frozenset({"cur", "new", "tmp"})
 _ASCTIME = re.compile(rb"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) +\w{3} +\d{1,2} +\d{1,2}:\d{2}")
 _SNIFF_BYTES = 4096
+# Opened without waiting: a FIFO would otherwise block the open until something writes to it.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_NOT_FILES = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def open_regular(path: str | os.PathLike[str]) -> int:
+    """A descriptor open for reading on a regular file (or a link to one): the only kind of
+    file emlkit reads as evidence.
+
+    A FIFO would make a run wait for a writer for ever, a device would be read without end;
+    both are refused without reading a byte, so the file is reported, not hung on.
+
+    :raises OSError: the file cannot be opened, or is not a regular file (``EINVAL``, with
+        what it is as the error's text).
+    """
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        if not os.path.islink(path):
+            raise
+        target = path_text(os.readlink(path))
+        raise OSError(errno.ENOENT, f"a symbolic link to nothing ({target})", path) from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _NOT_FILES if test(mode)), "not a file")
+            raise OSError(errno.EINVAL, f"not a regular file but {kind}", os.fspath(path))
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
 
 
 def is_candidate(path: str | os.PathLike[str]) -> bool:
@@ -36,15 +75,21 @@ def _is_candidate(path: str, name: str, folder: str) -> bool:
     name = name.lower()
     if name.startswith("."):
         return False
-    if _is_maildir_message(name, folder):
-        return True  # by the maildir naming rules: no need to read it
+    if _named_like_mail(name, folder):
+        return True  # by the naming rules: no need to read it
     suffix = _suffix(name)
-    if suffix in MESSAGE_SUFFIXES or suffix in MBOX_SUFFIXES:
-        return True
     maildir = ":2," in name or folder in _MAILDIR_FOLDERS
     if suffix in MAYBE_SUFFIXES or maildir:
         return _looks_like_mail(path)
     return False
+
+
+def _named_like_mail(name: str, folder: str) -> bool:
+    """Whether a lower-cased name alone says mail: a message or mbox suffix, or a maildir
+    message's name."""
+    suffix = _suffix(name)
+    in_suffixes = suffix in MESSAGE_SUFFIXES or suffix in MBOX_SUFFIXES
+    return in_suffixes or _is_maildir_message(name, folder)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -128,7 +173,7 @@ def _walk(top: str, on_folder_error: FolderError | None) -> Iterator[str]:
     while stack:
         folder = stack.pop()
         try:
-            files, folders = _listing(folder)
+            files, folders, others = _listing(folder)
         except OSError as error:
             if on_folder_error is not None:
                 on_folder_error(folder, error)
@@ -136,19 +181,26 @@ def _walk(top: str, on_folder_error: FolderError | None) -> Iterator[str]:
         folder_name = os.path.basename(folder)
         for name in files:
             path = os.path.join(folder, name)
-            if _is_candidate(path, name, folder_name):
+            if name in others:  # not a file to read (or sniff): the reader reports what it is
+                if _named_like_mail(name.lower(), folder_name):
+                    yield path
+            elif _is_candidate(path, name, folder_name):
                 yield path
         stack.extend(os.path.join(folder, name) for name in reversed(folders))
 
 
-def _listing(folder: str) -> tuple[list[str], list[str]]:
-    """The sorted names of a folder's files and of its subfolders (hidden ones left out).
+def _listing(folder: str) -> tuple[list[str], list[str], set[str]]:
+    """The sorted names of a folder's files and of its subfolders (hidden ones left out),
+    and which of those "files" are no regular files: a link to nothing, a FIFO, a socket, a
+    device (listed with the files, but never opened to be sniffed; a link to a folder is
+    neither, and not followed).
 
     Only names are kept, not ``os.DirEntry`` objects: a maildir's ``cur/`` may hold
     hundreds of thousands of files, and a name costs a third of an entry's memory.
     """
     files: list[str] = []
     folders: list[str] = []
+    others: set[str] = set()
     with os.scandir(folder) as listing:
         for entry in listing:
             if entry.name.startswith("."):
@@ -157,9 +209,12 @@ def _listing(folder: str) -> tuple[list[str], list[str]]:
                 folders.append(entry.name)
             elif entry.is_file():
                 files.append(entry.name)
+            elif not entry.is_dir():
+                files.append(entry.name)
+                others.add(entry.name)
     files.sort()
     folders.sort()
-    return files, folders
+    return files, folders, others
 
 
 def is_separator(line: bytes, following: bytes | None) -> bool:
@@ -239,7 +294,7 @@ def _suffix(name: str) -> str:
 def _looks_like_mail(path: str) -> bool:
     """A header line first, or an Outlook .msg (mail, if not RFC 822: reported as such)."""
     try:
-        with open(path, "rb") as handle:
+        with open(open_regular(path), "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
             return first_line_is_header(head) or head.startswith(OLE_MAGIC)
     except OSError:
@@ -273,7 +328,7 @@ def iter_file_chunks(path: PathArg) -> Iterator[Chunk]:
     if not (by_name if by_name is not None else starts_like_mbox(_head(file))):
         yield Chunk(file, None, 0, None)
         return
-    with file.open("rb") as handle:
+    with open(open_regular(file), "rb") as handle:
         parts = split_mbox(handle)
         first, second = next(parts, None), next(parts, None)
         if first is None or (second is None and file.suffix.lower() not in MBOX_SUFFIXES):
@@ -286,7 +341,7 @@ def iter_file_chunks(path: PathArg) -> Iterator[Chunk]:
 def _head(file: Path) -> bytes:
     """The first bytes of a file, enough to tell an mbox (read without a buffered file object:
     an index run does this for every file)."""
-    descriptor = os.open(file, os.O_RDONLY)
+    descriptor = open_regular(file)
     try:
         return os.read(descriptor, 16)
     finally:

@@ -12,6 +12,7 @@ from emlkit.parse.files import (
     PathArg,
     iter_file_chunks,
     iter_mail_paths,
+    open_regular,
     os_path,
     path_text,
 )
@@ -27,7 +28,7 @@ def parse_file(path: PathArg, policy: Policy = default) -> Message:
     """
     file = _existing_file(path)
     try:
-        data = file.read_bytes()
+        data, _ = read_with_stat(file)
     except OSError as error:
         return unreadable(file, error)
     return parse_bytes(data, make_source(data, file), policy)
@@ -59,9 +60,10 @@ def read_with_stat(path: PathArg) -> tuple[bytes, os.stat_result]:
     Unbuffered system calls: half the cost of ``Path.read_bytes`` for the small files of a
     maildir, which an index run reads by the thousand.
 
-    :raises OSError: the file cannot be opened or read.
+    :raises OSError: the file cannot be opened or read, or is not a regular file
+        (:func:`~emlkit.parse.files.open_regular`).
     """
-    descriptor = os.open(path, os.O_RDONLY)
+    descriptor = open_regular(path)
     try:
         status = os.fstat(descriptor)
         data = os.read(descriptor, status.st_size + 1)

@@ -134,13 +134,13 @@ def badges(header: MessageHeader) -> tuple[str, ...]:
     return header.defects + ((CONFLICT_BADGE,) if header.conflicting else ())
 
 
-MISSING_NOTE = "missing at the last index run"
-"""What a report says after a file the index found missing."""
+MISSING_NOTE = "missing or unreadable at the last index run"
+"""What a report says after a file the index found missing, or could not read."""
 
 
 def header_file(header: MessageHeader, whole: bool = False) -> str:
     """The file a header names (its last part, or the ``whole`` path), followed by
-    :data:`MISSING_NOTE` when the index found it missing."""
+    :data:`MISSING_NOTE` when the index found it missing or could not read it."""
     shown = (header.path or "") if whole else file_name(header.path)
     return f"{shown} ({MISSING_NOTE})" if header.missing else shown
 
