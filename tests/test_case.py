@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -232,6 +233,14 @@ def test_load_case_raises_case_error_listing_the_errors(tmp_path: Path) -> None:
 def test_a_missing_file_is_a_case_error(tmp_path: Path) -> None:
     with pytest.raises(CaseError):
         check_case(tmp_path / "nothing.toml")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_case_file_that_is_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "case.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(CaseError, match=r"case\.toml: not a regular file but a FIFO"):
+        check_case(fifo)
 
 
 def test_problem_format() -> None:

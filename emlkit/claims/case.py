@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from emlkit.errors import CaseError
+from emlkit.parse.files import read_regular
 
 Severity = Literal["error", "warning"]
 
@@ -113,7 +114,7 @@ def read_case(path: str | Path) -> tuple[Case | None, list[CaseProblem]]:
     """The case (``None`` when it has errors) and every problem, in line order."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_regular(path)  # a regular file only: never wait on a FIFO
     except OSError as error:
         raise CaseError(f"{path}: {error.strerror or error}") from error
     try:

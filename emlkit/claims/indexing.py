@@ -17,7 +17,7 @@ from pathlib import Path
 from emlkit.claims.case import Case, load_case
 from emlkit.index.indexer import AnnexRule, IndexSummary, ProgressCallback, index_paths
 from emlkit.index.store import Store, now
-from emlkit.parse.files import path_text
+from emlkit.parse.files import path_text, read_regular
 
 CASE_FILE = "case.toml"
 
@@ -77,7 +77,7 @@ def annex_rule(case: Case) -> AnnexRule:
 
 def save_case(store: Store, case: Case) -> None:
     """Store the case's letter, annexes and claims, replacing any earlier case."""
-    data = case.path.read_bytes()
+    data = read_regular(case.path)
     letter = case.letter
     store.db.execute("DELETE FROM case_file")
     store.db.execute(

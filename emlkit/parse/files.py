@@ -64,6 +64,15 @@ def open_regular(path: str | os.PathLike[str]) -> int:
     return descriptor
 
 
+def read_regular(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a regular file (:func:`open_regular`).
+
+    :raises OSError: as :func:`open_regular`, or the file cannot be read.
+    """
+    with open(open_regular(path), "rb") as handle:
+        return handle.read()
+
+
 def is_candidate(path: str | os.PathLike[str]) -> bool:
     """Whether a file met while walking a folder may hold mail (see ``docs/parsing.md``)."""
     text = os.fspath(path)
