@@ -11,11 +11,13 @@ from unittest import mock
 import pytest
 from click.testing import CliRunner
 
+import emlkit
 from emlkit.cli import main
 from emlkit.errors import QueryError, UsageError
 from emlkit.index.indexer import index_paths
 from emlkit.index.queries import SearchFilters, find_thread, search
 from emlkit.index.store import Store
+from emlkit.render.markup import AGAIN_NOTE
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -147,3 +149,35 @@ def test_a_hit_names_the_copy_that_the_latest_run_found(tmp_path: Path) -> None:
     (second / "mail.eml").unlink()
     index_paths([first, second], db, jobs=1)
     assert shown() == "a-old"  # the newer copy is missing now
+
+
+def test_a_message_forwarded_in_two_shows_in_the_thread_under_both(db: Path) -> None:
+    """In the samples 03-04 and 03-05 forward the very same bytes: the thread places them
+    under 03-04 and shows them again under 03-05, in every form."""
+    with Store(db, readonly=True) as store:
+        forwarded, first, other = store.db.execute(
+            "SELECT m.message_id, c.message_id, o.message_id FROM message_carriers mc"
+            " JOIN messages m ON m.id = mc.message_id JOIN messages c ON c.id = m.carrier_id"
+            " JOIN messages o ON o.id = mc.carrier_id"
+        ).fetchone()
+        thread, summaries = find_thread(store, other)
+    parents = {
+        (summaries[str(child.key)].message_id, child.again): node.key and summaries[node.key]
+        for _, node in thread.root.walk()
+        for child in node.children
+        if child.key
+    }
+    first_carrier = parents[(forwarded, False)]
+    other_carrier = parents[(forwarded, True)]
+    assert first_carrier and first_carrier.message_id == first
+    assert other_carrier and other_carrier.message_id == other
+    shown = CliRunner().invoke(main, ["thread", other, "--db", str(db)], env={"COLUMNS": "240"})
+    assert shown.exit_code == 0
+    assert shown.output.count(f"({AGAIN_NOTE})") == 1
+    as_json = CliRunner().invoke(main, ["thread", other, "--db", str(db), "--json"])
+    nodes = json.loads(as_json.output)["nodes"]
+    assert [n["message"]["message_id"] for n in nodes if n["again"]] == [forwarded]
+    in_notebook = emlkit.open(db=db).thread(other)
+    assert [e.message_id for e in in_notebook.walk() if e.again] == [forwarded]
+    rows = [m.row for m in in_notebook]  # each message once
+    assert len(rows) == len(set(rows)) == len({n["message"]["row"] for n in nodes if n["message"]})

@@ -25,6 +25,7 @@ from emlkit.index.threading import (
     thread_id_for,
     thread_messages,
     thread_tree,
+    with_other_carriers,
 )
 
 BASE = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
@@ -386,6 +387,53 @@ def test_an_unknown_or_looping_carrier_threads_the_copy_by_its_ids() -> None:
     placements = thread_messages(inputs)
     assert placements["lost"].parent_key == "a"
     assert {placements[k].parent_key for k in ("x", "y", "self")} == {None}
+
+
+def _shape(node: ThreadNode) -> list[tuple[int, str | None, bool]]:
+    return [(depth, n.key, n.again) for depth, n in node.walk()]
+
+
+def test_a_message_forwarded_in_two_shows_under_both_once_as_again() -> None:
+    inputs = [
+        msg("orig", mid="o"),
+        msg("first", irt=["o"], minute=1),
+        msg("copy", mid="o", carried_by="first", minute=2),
+        msg("second", irt=["o"], minute=3),
+    ]
+    [thread] = thread_tree(inputs)
+    pairs = [("copy", "second"), ("copy", "first"), ("copy", "nowhere"), ("ghost", "first")]
+    shown = with_other_carriers(thread, pairs)
+    assert shown.thread_id == thread.thread_id
+    assert _shape(shown.root) == [
+        (0, "orig", False),
+        (1, "first", False),
+        (2, "copy", False),  # its place: under the first carrier
+        (1, "second", False),
+        (2, "copy", True),  # and again under the other, in date order with the rest
+    ]
+    assert _shape(thread.root) == [
+        (0, "orig", False),
+        (1, "first", False),
+        (2, "copy", False),
+        (1, "second", False),
+    ]  # the given thread is unchanged
+    assert with_other_carriers(thread, [("copy", "first")]) is thread  # nothing to add
+
+
+def test_a_message_shown_again_sorts_among_its_new_siblings_by_date() -> None:
+    inputs = [
+        msg("orig", mid="o"),
+        msg("first", irt=["o"], minute=1),
+        msg("copy", mid="o", carried_by="first", minute=5),
+        msg("second", mid="s", irt=["o"], minute=3),
+        msg("r1", irt=["s"], minute=4),
+        msg("r2", irt=["s"], minute=6),
+    ]
+    [thread] = thread_tree(inputs)
+    shown = with_other_carriers(thread, [("copy", "second")])
+    under_second = [n.key for n in shown.root.children[1].children]
+    assert under_second == ["r1", "copy", "r2"]
+    assert [n.again for n in shown.root.children[1].children] == [False, True, False]
 
 
 # --- trees, dates, scale ----------------------------------------------------------------

@@ -288,6 +288,9 @@ class ThreadEntry:
     message: MessageSummary | None
     by_subject: bool
     """True when the message joined its parent only by subject."""
+    again: bool = False
+    """True when the message is shown a second time: forwarded in its parent too, while
+    it is placed under the first message forwarding it."""
 
     @property
     def missing(self) -> bool:
@@ -297,7 +300,8 @@ class ThreadEntry:
 
 class Thread:
     """A thread as a tree: ``tree`` (the JWZ tree of :mod:`emlkit.index.threading`) and the
-    ``summaries`` of its messages by row; iterating gives the messages in tree order."""
+    ``summaries`` of its messages by row; iterating gives the messages in tree order, each
+    once (a message forwarded in several messages is shown under each by :meth:`walk`)."""
 
     __slots__ = ("summaries", "tree")
 
@@ -319,21 +323,22 @@ class Thread:
         """Every node, depth first, children by date."""
         for depth, node in self.tree.root.walk():
             summary = None if node.key is None else self.summaries.get(node.key)
-            yield ThreadEntry(depth, node.message_id, summary, node.by_subject)
+            yield ThreadEntry(depth, node.message_id, summary, node.by_subject, node.again)
 
     def __iter__(self) -> Iterator[MessageSummary]:
-        return (entry.message for entry in self.walk() if entry.message is not None)
+        return (e.message for e in self.walk() if e.message is not None and not e.again)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
     def to_pandas(self) -> Frame:
-        """The nodes in tree order as a DataFrame (``missing`` rows for absent messages).
+        """The nodes in tree order as a DataFrame (``missing`` rows for absent messages),
+        each message once.
 
         :raises MissingDependencyError: pandas is not installed (``emlkit[pandas]``).
         """
         columns = ("depth", "message_id", "missing", "date", "sender", "subject", "annex", "id")
-        rows = [_entry_row(entry) for entry in self.walk()]
+        rows = [_entry_row(entry) for entry in self.walk() if not entry.again]
         return frame(
             [dict(zip(columns, r, strict=True)) for r in rows], columns, integers=("annex", "id")
         )

@@ -20,7 +20,7 @@ from emlkit.index.store import (
     Store,
 )
 from emlkit.index.text import match_expression, snippet
-from emlkit.index.threading import Thread, thread_tree
+from emlkit.index.threading import Thread, thread_tree, with_other_carriers
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +138,12 @@ def find_thread(store: Store, ident: str) -> tuple[Thread, dict[str, MessageSumm
         wanted = (item.references or item.in_reply_to)[-1:]
         if wanted and wanted[0] not in present and item.key in summaries:
             summaries[item.key] = replace(summaries[item.key], replies_to_missing=wanted[0])
-    return trees[0], summaries
+    carried = store.db.execute(  # forwarded in other messages too: shown under each
+        "SELECT CAST(o.message_id AS TEXT), CAST(o.carrier_id AS TEXT) FROM message_carriers o"
+        " JOIN messages m ON m.id = o.carrier_id WHERE " + IN_THREAD,
+        (thread_id,),
+    )
+    return with_other_carriers(trees[0], carried), summaries
 
 
 def _thread_id_of(store: Store, ident: str) -> str:

@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, MutableSequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import TypeVar
@@ -78,6 +78,7 @@ __all__ = [
     "thread_id_for",
     "thread_messages",
     "thread_tree",
+    "with_other_carriers",
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -132,6 +133,9 @@ class ThreadNode:
     date_utc: datetime | None
     by_subject: bool
     children: tuple[ThreadNode, ...]
+    again: bool = False
+    """True for a message shown a second time, as a leaf: forwarded in this node's parent as
+    well as in the carrier it hangs under (see :func:`with_other_carriers`)."""
 
     @property
     def ghost(self) -> bool:
@@ -513,6 +517,45 @@ def _sort(roots: list[_Node]) -> list[_Node]:
         for _, node in _walk(root):
             node.children.sort(key=_node_order)
     return sorted(roots, key=_node_order)
+
+
+def with_other_carriers(thread: Thread, carried: Iterable[tuple[str, str]]) -> Thread:
+    """``thread`` with each message of the ``(message key, carrier key)`` pairs shown again,
+    as a leaf marked :attr:`ThreadNode.again`, under that carrier too.
+
+    A message forwarded in several messages (the same bytes) hangs under one of them, the
+    first; the others carry it all the same, and a reader of the thread should see it there.
+    Pairs whose message or carrier is not in the thread, or already placed so, are left out.
+    """
+    nodes = {node.key: node for _, node in thread.root.walk() if node.key is not None}
+    shown = {(child.key, node.key) for node in nodes.values() for child in node.children}
+    again: dict[str, list[ThreadNode]] = {}
+    for key, carrier in carried:
+        original = nodes.get(key)
+        if original is None or carrier not in nodes or (key, carrier) in shown:
+            continue
+        shown.add((key, carrier))
+        leaf = ThreadNode(original.message_id, key, original.date_utc, False, (), again=True)
+        again.setdefault(carrier, []).append(leaf)
+    if not again:
+        return thread
+    rebuilt: dict[int, ThreadNode] = {}
+    for _, node in reversed(list(thread.root.walk())):  # children before their parent
+        children = [rebuilt.pop(id(child)) for child in node.children]
+        if node.key in again:
+            children = sorted([*children, *again[node.key]], key=_frozen_order)
+        rebuilt[id(node)] = replace(node, children=tuple(children))
+    return Thread(thread.thread_id, rebuilt[id(thread.root)])
+
+
+def _frozen_order(node: ThreadNode) -> _Order:
+    """:func:`_order` of a frozen message node."""
+    date = node.date_utc
+    if date is None:
+        return (1, timedelta(0), node.key or "")
+    if date.utcoffset() is None:
+        date = date.replace(tzinfo=UTC)
+    return (0, date - _EPOCH, node.key or "")
 
 
 def _freeze(root: _Node) -> ThreadNode:

@@ -13,7 +13,7 @@ from rich.tree import Tree
 from emlkit.index.queries import MessageSummary, SearchHit
 from emlkit.index.threading import Thread, ThreadNode
 from emlkit.records import Address
-from emlkit.render.markup import DEEPEST_INDENT
+from emlkit.render.markup import AGAIN_NOTE, DEEPEST_INDENT
 
 _MATCH = "bold black on yellow"
 
@@ -62,6 +62,7 @@ def thread_json(thread: Thread, summaries: dict[str, MessageSummary]) -> str:
             "message_id": node.message_id,
             "missing": node.ghost,
             "by_subject": node.by_subject,
+            "again": node.again,
             "message": asdict(summaries[node.key]) if node.key in summaries else None,
         }
         for depth, node in thread.root.walk()
@@ -83,6 +84,8 @@ def _node_label(node: ThreadNode, summaries: dict[str, MessageSummary]) -> Text:
         label.append(f"  [annex {summary.annex}]", style="magenta")
     if node.by_subject:
         label.append("  (joined by subject)", style="dim")
+    if node.again:
+        label.append(f"  ({AGAIN_NOTE})", style="dim")
     if summary.replies_to_missing:
         label.append(f"\n  replies to <{summary.replies_to_missing}>, not in the corpus", "dim")
     return label

@@ -17,7 +17,7 @@ from typing import Protocol
 from emlkit.index.queries import MessageSummary, SearchHit
 from emlkit.index.threading import Thread
 from emlkit.records import Address, Attachment, Defect
-from emlkit.render.markup import DEEPEST_INDENT, html_highlighted, html_text
+from emlkit.render.markup import AGAIN_NOTE, DEEPEST_INDENT, html_highlighted, html_text
 
 __all__ = [
     "DisplayedMessage",
@@ -183,6 +183,8 @@ def thread_html(thread: Thread, summaries: dict[str, MessageSummary]) -> str:
             label = _headline(summary)
             if node.by_subject:
                 label += f' <span style="{_DIM}">(joined by subject)</span>'
+            if node.again:
+                label += f' <span style="{_DIM}">({AGAIN_NOTE})</span>'
             if summary.replies_to_missing:
                 missing = f"replies to &lt;{_e(summary.replies_to_missing)}&gt;, not in the corpus"
                 label += f'<br><span style="{_DIM}">{missing}</span>'

@@ -17,6 +17,9 @@ from rich.console import Console, RenderableType
 
 Spans = Sequence[tuple[int, int]]
 
+AGAIN_NOTE = "forwarded here too; placed under the first message forwarding it"
+"""What a thread view says after a message shown again under another message forwarding it."""
+
 DEEPEST_INDENT = 8
 """How many levels a thread tree indents. A long reply chain would otherwise push its
 messages past the right edge (in 80 columns a terminal tree has no room left at depth 20;
