@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 from click.testing import CliRunner
+from helpers import forwarded
 
 import emlkit
 from emlkit.cli import main
@@ -27,6 +28,14 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("index") / "index.db"
     index_paths([SAMPLES], path, jobs=1)
     return path
+
+
+def message_bytes(message_id: str, subject: str) -> bytes:
+    return (
+        f"From: a@zar.test\nTo: b@zar.test\nSubject: {subject}\nMessage-ID: <{message_id}>\n"
+        "Date: Tue, 02 Mar 2021 10:00:00 +0300\nContent-Type: text/plain; charset=utf-8\n\n"
+        "Текст.\n"
+    ).encode()
 
 
 def names(db: Path, query: str, filters: SearchFilters | None = None) -> list[str]:
@@ -181,3 +190,28 @@ def test_a_message_forwarded_in_two_shows_in_the_thread_under_both(db: Path) -> 
     assert [e.message_id for e in in_notebook.walk() if e.again] == [forwarded]
     rows = [m.row for m in in_notebook]  # each message once
     assert len(rows) == len(set(rows)) == len({n["message"]["row"] for n in nodes if n["message"]})
+
+
+def test_a_message_forwarded_in_another_thread_shows_there_too(tmp_path: Path) -> None:
+    inner = message_bytes("inner@zar.test", "Исходное письмо")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.eml").write_bytes(forwarded(inner, "fw-a@zar.test"))
+    other = forwarded(inner, "fw-b@zar.test").replace(
+        b"Subject: Fwd\n", b"Subject: Re: elsewhere\nIn-Reply-To: <elsewhere@zar.test>\n"
+    )
+    (folder / "b.eml").write_bytes(other)
+    db = tmp_path / "index.db"
+    index_paths([folder], db, jobs=1)
+    with Store(db, readonly=True) as store:
+        first, _ = find_thread(store, "fw-a@zar.test")
+        second, summaries = find_thread(store, "fw-b@zar.test")
+    assert first.thread_id != second.thread_id
+    assert [(n.message_id, n.again) for _, n in first.root.walk()] == [
+        ("fw-a@zar.test", False),
+        ("inner@zar.test", False),
+    ]
+    shown = [(n.message_id, n.again) for _, n in second.root.walk()]
+    assert shown[-2:] == [("fw-b@zar.test", False), ("inner@zar.test", True)]
+    again = next(n for _, n in second.root.walk() if n.again)
+    assert summaries[str(again.key)].subject == "Исходное письмо"

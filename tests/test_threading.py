@@ -400,8 +400,9 @@ def test_a_message_forwarded_in_two_shows_under_both_once_as_again() -> None:
         msg("copy", mid="o", carried_by="first", minute=2),
         msg("second", irt=["o"], minute=3),
     ]
+    copy = inputs[2]
     [thread] = thread_tree(inputs)
-    pairs = [("copy", "second"), ("copy", "first"), ("copy", "nowhere"), ("ghost", "first")]
+    pairs = [(copy, "second"), (copy, "first"), (copy, "nowhere"), (copy, "second")]
     shown = with_other_carriers(thread, pairs)
     assert shown.thread_id == thread.thread_id
     assert _shape(shown.root) == [
@@ -409,7 +410,7 @@ def test_a_message_forwarded_in_two_shows_under_both_once_as_again() -> None:
         (1, "first", False),
         (2, "copy", False),  # its place: under the first carrier
         (1, "second", False),
-        (2, "copy", True),  # and again under the other, in date order with the rest
+        (2, "copy", True),  # and again under the other, once
     ]
     assert _shape(thread.root) == [
         (0, "orig", False),
@@ -417,7 +418,22 @@ def test_a_message_forwarded_in_two_shows_under_both_once_as_again() -> None:
         (2, "copy", False),
         (1, "second", False),
     ]  # the given thread is unchanged
-    assert with_other_carriers(thread, [("copy", "first")]) is thread  # nothing to add
+    assert with_other_carriers(thread, [(copy, "first")]) is thread  # nothing to add
+
+
+def test_a_message_placed_in_another_thread_shows_under_a_carrier_here() -> None:
+    inputs = [
+        msg("a", mid="a"),
+        msg("carrier-a", irt=["a"], minute=1),
+        msg("copy", carried_by="carrier-a", minute=2),
+        msg("b", mid="b", subject="Other", minute=5),
+        msg("carrier-b", irt=["b"], subject="Other", minute=6),
+    ]
+    thread_a, thread_b = thread_tree(inputs)
+    assert _shape(thread_b.root) == [(0, "b", False), (1, "carrier-b", False)]
+    shown = with_other_carriers(thread_b, [(inputs[2], "carrier-b")])
+    assert _shape(shown.root) == [(0, "b", False), (1, "carrier-b", False), (2, "copy", True)]
+    assert with_other_carriers(thread_a, [(inputs[2], "carrier-b")]) is thread_a
 
 
 def test_a_message_shown_again_sorts_among_its_new_siblings_by_date() -> None:
@@ -430,7 +446,7 @@ def test_a_message_shown_again_sorts_among_its_new_siblings_by_date() -> None:
         msg("r2", irt=["s"], minute=6),
     ]
     [thread] = thread_tree(inputs)
-    shown = with_other_carriers(thread, [("copy", "second")])
+    shown = with_other_carriers(thread, [(inputs[2], "second")])
     under_second = [n.key for n in shown.root.children[1].children]
     assert under_second == ["r1", "copy", "r2"]
     assert [n.again for n in shown.root.children[1].children] == [False, True, False]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from emlkit.errors import QueryError, UsageError
+from emlkit.index.rethread import INPUT_COLUMNS, thread_input
 from emlkit.index.store import (
     FIRST_PATH,
     FIRST_PATH_IN_ANNEX,
@@ -20,7 +21,7 @@ from emlkit.index.store import (
     Store,
 )
 from emlkit.index.text import match_expression, snippet
-from emlkit.index.threading import Thread, thread_tree, with_other_carriers
+from emlkit.index.threading import Thread, ThreadInput, thread_tree, with_other_carriers
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +139,31 @@ def find_thread(store: Store, ident: str) -> tuple[Thread, dict[str, MessageSumm
         wanted = (item.references or item.in_reply_to)[-1:]
         if wanted and wanted[0] not in present and item.key in summaries:
             summaries[item.key] = replace(summaries[item.key], replies_to_missing=wanted[0])
-    carried = store.db.execute(  # forwarded in other messages too: shown under each
-        "SELECT CAST(o.message_id AS TEXT), CAST(o.carrier_id AS TEXT) FROM message_carriers o"
-        " JOIN messages m ON m.id = o.carrier_id WHERE " + IN_THREAD,
-        (thread_id,),
-    )
+    carried = _carried_also(store, thread_id, summaries)
     return with_other_carriers(trees[0], carried), summaries
+
+
+def _carried_also(
+    store: Store, thread_id: str, summaries: dict[str, MessageSummary]
+) -> list[tuple[ThreadInput, str]]:
+    """The messages that messages of the thread forward but that hang under another carrier
+    (of this thread or another), with the carrier here; their summaries join ``summaries``."""
+    carried = [
+        (thread_input(row[:-1]), str(row[-1]))
+        for row in store.db.execute(
+            f"SELECT {INPUT_COLUMNS}, other FROM (SELECT m.*, o.carrier_id AS other"
+            " FROM message_carriers o JOIN messages m ON m.id = o.message_id WHERE o.carrier_id"
+            " IN (SELECT t.message_id FROM message_threads t WHERE t.thread_id = ?))",
+            (thread_id,),
+        )
+    ]
+    elsewhere = [item.key for item, _ in carried if item.key not in summaries]
+    if elsewhere:
+        marks = ", ".join("?" * len(elsewhere))
+        query = f"SELECT {SUMMARY_COLUMNS} FROM messages m WHERE m.id IN ({marks})"
+        for row in store.db.execute(query, elsewhere):
+            summaries[str(row[0])] = MessageSummary(*row)
+    return carried
 
 
 def _thread_id_of(store: Store, ident: str) -> str:

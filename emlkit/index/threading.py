@@ -519,23 +519,23 @@ def _sort(roots: list[_Node]) -> list[_Node]:
     return sorted(roots, key=_node_order)
 
 
-def with_other_carriers(thread: Thread, carried: Iterable[tuple[str, str]]) -> Thread:
-    """``thread`` with each message of the ``(message key, carrier key)`` pairs shown again,
-    as a leaf marked :attr:`ThreadNode.again`, under that carrier too.
+def with_other_carriers(thread: Thread, carried: Iterable[tuple[ThreadInput, str]]) -> Thread:
+    """``thread`` with each ``(message, carrier key)`` pair's message shown again, as a leaf
+    marked :attr:`ThreadNode.again`, under that carrier too.
 
     A message forwarded in several messages (the same bytes) hangs under one of them, the
-    first; the others carry it all the same, and a reader of the thread should see it there.
-    Pairs whose message or carrier is not in the thread, or already placed so, are left out.
+    first, which may be in another thread; the others carry it all the same, and a reader
+    of their thread should see it there. Pairs whose carrier is not in the thread, or whose
+    message is already shown under it, are left out.
     """
     nodes = {node.key: node for _, node in thread.root.walk() if node.key is not None}
     shown = {(child.key, node.key) for node in nodes.values() for child in node.children}
     again: dict[str, list[ThreadNode]] = {}
-    for key, carrier in carried:
-        original = nodes.get(key)
-        if original is None or carrier not in nodes or (key, carrier) in shown:
+    for item, carrier in carried:
+        if carrier not in nodes or (item.key, carrier) in shown:
             continue
-        shown.add((key, carrier))
-        leaf = ThreadNode(original.message_id, key, original.date_utc, False, (), again=True)
+        shown.add((item.key, carrier))
+        leaf = ThreadNode(item.message_id, item.key, item.date_utc, False, (), again=True)
         again.setdefault(carrier, []).append(leaf)
     if not again:
         return thread
