@@ -136,8 +136,12 @@ _LATIN_WORD_RE: Final = re.compile(r"[a-z\u00df-\u00f6\u00f8-\u024f']+")
 _CYRILLIC_WORD_RE: Final = re.compile(r"[\u0400-\u04ff]+")
 
 # Apostrophes and the primes that romanise ь and ъ (ALA-LC, BS 2979, ISO 9) become one "'";
-# ё is е, as it is written in most Russian text.
-_APOSTROPHES: Final = str.maketrans({"’": "'", "`": "'", "ʼ": "'", "ʹ": "'", "ʺ": "'", "ё": "е"})
+# ё is е, as it is written in most Russian text; the dot above that str.lower() adds to the
+# i of a Turkish İ (the one letter whose lower case is two characters) goes, as the text's
+# own combining marks went.
+_APOSTROPHES: Final = str.maketrans(
+    {"’": "'", "`": "'", "ʼ": "'", "ʹ": "'", "ʺ": "'", "ё": "е", "\u0307": ""}
+)
 _LOOKALIKES_LATIN: Final = "abcehkmoptxy"
 _LOOKALIKES_CYRILLIC: Final = "авсенкмортху"
 _TO_CYRILLIC: Final = str.maketrans(_LOOKALIKES_LATIN, _LOOKALIKES_CYRILLIC)
