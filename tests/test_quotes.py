@@ -253,3 +253,47 @@ def test_property_a_run_of_words_is_found_and_a_changed_word_is_not(
     changed[position] = data.draw(st.sampled_from(["ж", "9"])) + changed[position]
     if not _contains(words, changed):
         assert not check_quote("P", " ".join(changed), [candidate(body)]).found
+
+
+def test_a_quote_not_found_says_which_texts_were_cut() -> None:
+    cut = Candidate("cut@zar.test", "/c.eml", "0" * 64, "Начало длинного письма", cut=True)
+    whole = Candidate("whole@zar.test", "/w.eml", "1" * 64, "Другое письмо", cut=False)
+    missed = check_quote("C1", "иголка в конце письма", [whole, cut])
+    assert not missed.found and missed.cut == ("cut@zar.test",)
+    found = check_quote("C1", "Другое письмо", [cut, whole])
+    assert found.found and found.cut == ()
+
+
+def test_verify_quotes_warns_where_the_index_holds_a_text_in_part(tmp_path: Path) -> None:
+    """A quote past the 5,000,000 characters the index keeps of a text part is NOT FOUND,
+    and the verdict says the text was cut, in every output."""
+    case = tmp_path / "case"
+    annex = case / "annex-01"
+    annex.mkdir(parents=True)
+    body = "word " * 1_050_000 + "\nthe needle stands at the very end of this message\n"
+    (annex / "long.eml").write_bytes(
+        b"From: a@zar.test\nTo: b@zar.test\nSubject: long\nMessage-ID: <long@zar.test>\n"
+        b"Date: Tue, 02 Mar 2021 10:00:00 +0300\n\n" + body.encode()
+    )
+    (case / "case.toml").write_text(
+        '[letter]\ntitle = "Long"\n\n[[annex]]\nnumber = 1\ntitle = "Long"\n\n'
+        '[[claim]]\nid = "C1"\ntext = "It stands."\nannexes = [1]\n'
+        'quotes = ["the needle stands at the very end of this message"]\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "index.db"
+    index_case([case], db, jobs=1)
+    shown = CliRunner().invoke(main, ["verify-quotes", "--db", str(db)], env={"COLUMNS": "300"})
+    assert shown.exit_code == 1
+    assert (
+        "not read in full: the text of <long@zar.test> was cut at the parse limit" in shown.output
+    )
+    as_json = CliRunner().invoke(main, ["verify-quotes", "--db", str(db), "--json"])
+    [verdict] = json.loads(as_json.stdout)
+    assert (verdict["status"], verdict["cut"]) == ("not_found", ["long@zar.test"])
+    for fmt in ("terminal", "markdown", "html"):
+        report = CliRunner().invoke(
+            main, ["report", "--db", str(db), "--format", fmt], env={"COLUMNS": "300"}
+        )
+        assert report.exit_code == 0, report.output
+        assert "was cut at the parse limit when indexed" in report.output, fmt

@@ -191,7 +191,7 @@ class QuoteChecks(ResultList[QuoteCheck]):
     __slots__ = ()
     columns = (
         "claim", "quote", "status", "similarity", "message_id", "path", "sha256", "start",
-        "end", "source_text", "differences",
+        "end", "source_text", "differences", "cut",
     )  # fmt: skip
     _integers = ("start", "end")
 
@@ -204,6 +204,7 @@ class QuoteChecks(ResultList[QuoteCheck]):
         return (
             item.claim, item.quote, item.status, item.similarity, item.message_id, item.path,
             item.sha256, item.start, item.end, item.source_text, list(item.differences),
+            list(item.cut),
         )  # fmt: skip
 
 

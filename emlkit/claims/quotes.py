@@ -93,6 +93,10 @@ class QuoteCheck:
     the nearest passage, both normalised."""
     differences: tuple[str, ...] = ()
     """Words of the quote missing from the passage (``-word``) and added in it (``+word``)."""
+    cut: tuple[str, ...] = ()
+    """For a quote not found: the Message-IDs of the messages looked in whose text the
+    index holds only in part (a text part longer than the parse keeps,
+    :attr:`~emlkit.policy.Policy.max_text_chars`): the quote may stand in what was cut."""
 
     @property
     def found(self) -> bool:
@@ -108,6 +112,8 @@ class Candidate:
     path: str | None
     sha256: str
     text: str
+    cut: bool = False
+    """True when the index holds the text only in part (a ``limit-reached`` defect)."""
 
 
 def normalize(text: str) -> Normalized:
@@ -141,7 +147,10 @@ def check_quote(claim: str, quote: str, candidates: Iterable[Candidate]) -> Quot
     nearest passage."""
     wanted = normalize(quote).text
     best: tuple[float, Candidate, Normalized, int, int] | None = None
+    cut: list[str] = []
     for candidate in candidates:
+        if candidate.cut:
+            cut.append(candidate.message_id)
         body = normalize(candidate.text)
         at = find_whole_words(body.text, wanted)
         if at >= 0:
@@ -156,7 +165,9 @@ def check_quote(claim: str, quote: str, candidates: Iterable[Candidate]) -> Quot
         if alignment is not None and (best is None or alignment.score > best[0]):
             best = (alignment.score, candidate, body, alignment.dest_start, alignment.dest_end)
     if best is None:
-        return QuoteCheck(claim, quote, "not_found", None, None, None, None, None, None, 0.0)
+        return QuoteCheck(
+            claim, quote, "not_found", None, None, None, None, None, None, 0.0, (), tuple(cut)
+        )
     _, candidate, body, at, until = best
     at, until = _whole_words(body.text, at, max(until, at + 1))
     start, end = body.span(at, until)
@@ -164,7 +175,7 @@ def check_quote(claim: str, quote: str, candidates: Iterable[Candidate]) -> Quot
     score = fuzz.ratio(wanted, body.text[at:until])
     return QuoteCheck(
         claim, quote, "not_found", candidate.message_id, candidate.path, candidate.sha256,
-        start, end, passage, round(score, 1), _differences(quote, passage),
+        start, end, passage, round(score, 1), _differences(quote, passage), tuple(cut),
     )  # fmt: skip
 
 
@@ -223,14 +234,21 @@ def verify_quotes(
 def _candidates(store: Store, annexes: list[int] | None) -> Iterator[Candidate]:
     """The messages a quote may stand in, oldest first, streamed from the index (with
     ``--anywhere`` that is the whole corpus, which need not fit in memory)."""
-    sql = f"SELECT m.message_id, {FIRST_PATH}, m.sha256, m.text FROM messages m"
+    sql = f"SELECT m.message_id, {FIRST_PATH}, m.sha256, m.text, {_CUT} FROM messages m"
     if annexes is None:
         rows = store.db.execute(sql + " ORDER BY m.date_utc, m.id")
     else:
         where = in_annexes(len(annexes))
         rows = store.db.execute(sql + f" WHERE {where} ORDER BY m.date_utc, m.id", annexes)
-    for row in rows:
-        yield Candidate(*row)
+    for message_id, path, sha256, text, cut in rows:
+        yield Candidate(message_id, path, sha256, text, bool(cut))
+
+
+_CUT = (
+    "EXISTS (SELECT 1 FROM defects d WHERE d.message_id = m.id"
+    " AND d.kind = 'limit-reached' AND d.detail LIKE 'text part of %')"
+)
+"""SQL for: message ``m``'s text was cut to the parse policy's limit (``emlkit.parse.mime``)."""
 
 
 def _differences(quote: str, passage: str) -> tuple[str, ...]:

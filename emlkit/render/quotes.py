@@ -16,8 +16,23 @@ if TYPE_CHECKING:  # a type only: importing the matcher (rapidfuzz) would slow e
 
 def quotes_json(checks: list[QuoteCheck]) -> str:
     """The verdicts as a JSON array (keys documented in ``docs/quotes.md``)."""
-    rows = [{**asdict(check), "differences": list(check.differences)} for check in checks]
+    rows = [
+        {**asdict(check), "differences": list(check.differences), "cut": list(check.cut)}
+        for check in checks
+    ]
     return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def cut_note(check: QuoteCheck) -> str | None:
+    """For a quote not found where the index holds a text only in part: that it may stand in
+    what was cut (None otherwise)."""
+    if check.found or not check.cut:
+        return None
+    texts = ", ".join(f"<{message_id}>" for message_id in check.cut)
+    return (
+        f"not read in full: the text of {texts} was cut at the parse limit when indexed;"
+        " the quote may stand in what was cut"
+    )
 
 
 def quotes_view(checks: list[QuoteCheck]) -> RenderableType:
@@ -45,6 +60,8 @@ def quotes_view(checks: list[QuoteCheck]) -> RenderableType:
             blocks.append(passage)
         if check.differences:
             blocks.append(Text("    differs: " + " ".join(check.differences), style="yellow"))
+        if note := cut_note(check):
+            blocks.append(Text(f"    {note}", style="bold yellow"))
         blocks.append(Text(""))
     found = sum(1 for check in checks if check.found)
     blocks.append(Text(f"{found} of {len(checks)} quotes found", style="bold"))

@@ -25,6 +25,7 @@ from emlkit.render.excerpts import (
     header_markdown,
 )
 from emlkit.render.markup import html_fragment, html_page, html_text, md_inline, md_text
+from emlkit.render.quotes import cut_note
 
 REPORT_FORMAT_VERSION = 1
 """The version of the report's JSON layout; it changes only when a key changes meaning or
@@ -138,6 +139,8 @@ def _claim_view(claim: ClaimReport) -> list[RenderableType]:
         line.append(f"\n    {_quote_place(check)}", style="dim")
         if check.differences:
             line.append("\n    differs: " + " ".join(check.differences), style="yellow")
+        if note := cut_note(check):
+            line.append(f"\n    {note}", style="bold yellow")
         blocks.append(line)
     blocks.append(Text(_excerpt_count(claim), style="bold"))
     for number, cited in enumerate(claim.excerpts, 1):
@@ -214,6 +217,8 @@ def _claim_markdown(claim: ClaimReport) -> list[str]:
         lines.append(f"  - {md_inline(_quote_place(check))}")
         if check.differences:
             lines.append(f"  - differs: {md_inline(' '.join(check.differences))}")
+        if note := cut_note(check):
+            lines.append(f"  - {md_inline(note)}")
     lines += ["", "### Excerpts", "", _excerpt_count(claim), ""]
     for number, cited in enumerate(claim.excerpts, 1):
         heading, *rest = header_markdown(cited.message, level=4)
@@ -295,6 +300,8 @@ def _claim_html(claim: ClaimReport) -> str:
             item += f'<br><span class="meta">{html_text(_quote_place(check))}</span>'
             if check.differences:
                 item += f"<br>differs: {html_text(' '.join(check.differences))}"
+            if note := cut_note(check):
+                item += f"<br><b>{html_text(note)}</b>"
             parts.append(item + "</li>")
         parts.append("</ul>")
     parts.append(f"<h3>Excerpts</h3>\n<p>{html_text(_excerpt_count(claim))}</p>")
