@@ -202,6 +202,71 @@ def test_changed_file_is_reindexed_and_missing_file_is_kept(tmp_path: Path) -> N
     assert texts == [("Исправленный текст, длиннее.\n",)]
 
 
+def _mbox(numbers: list[int], *more: bytes) -> bytes:
+    messages = [message(n) for n in numbers] + list(more)
+    return b"".join(b"From a@example.org Tue Mar  2 10:00:00 2021\n" + m + b"\n" for m in messages)
+
+
+def _state(db: Path) -> list[tuple[object, ...]]:
+    """What an index says, independent of row ids: messages, their threads and identities."""
+    return rows(
+        db,
+        "SELECT m.sha256, m.message_id, m.annex, t.thread_id, t.thread_parent_id FROM messages m"
+        " JOIN message_threads t ON t.message_id = m.id ORDER BY m.sha256",
+    ) + rows(db, "SELECT address, messages FROM identity_mailboxes ORDER BY address")
+
+
+def _recomputed(db: Path, copy: Path) -> Path:
+    """A copy of ``db`` whose threads and identities are computed again in full."""
+    copy.write_bytes(db.read_bytes())
+    with Store(copy) as store:
+        store.db.execute("BEGIN IMMEDIATE")
+        derived.refresh_derived(store, changed=True)
+        store.db.execute("COMMIT")
+    return copy
+
+
+def _fresh(corpus: Path, db: Path) -> Path:
+    """An index of ``corpus`` made from scratch, to compare an updated one with."""
+    index_paths([corpus], db, jobs=1)
+    return db
+
+
+def test_an_mbox_that_grew_is_re_read_not_removed_and_added(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus" / "annex-02"
+    folder.mkdir(parents=True)
+    mbox = folder / "list.mbox"
+    mbox.write_bytes(_mbox([1, 2, 3, 4]))
+    # Every sender writes elsewhere too: a run that only re-reads and adds takes the short
+    # way (threads of what was added, identities recounted), which must come out the same.
+    others = [
+        message(n, message_id=f"other{n}@zar.test").replace("Письмо".encode(), "Другое".encode())
+        for n in range(1, 8)
+    ]
+    (folder / "others.mbox").write_bytes(_mbox([], *others))
+    db = tmp_path / "index.db"
+    index_paths([tmp_path / "corpus"], db, jobs=1)
+    again = message(1, body="Ещё одно письмо.", message_id="m1-again@zar.test")  # a known sender
+    mbox.write_bytes(_mbox([1, 2, 3, 4], again))
+    with mock.patch.object(derived, "recount_identities", wraps=derived.recount_identities) as spy:
+        grown = index_paths([tmp_path / "corpus"], db, jobs=1)
+    assert spy.called  # the short way: nothing was removed
+    assert (grown.files_indexed, grown.messages_indexed, grown.duplicates) == (1, 1, 0)
+    assert (grown.messages_reread, grown.messages_removed) == (4, 0)
+    assert _state(db) == _state(_recomputed(db, tmp_path / "grown-full.db"))
+    assert _state(db) == _state(_fresh(tmp_path / "corpus", tmp_path / "grown.db"))
+    mbox.write_bytes(_mbox([1, 3, 4, 5, 6, 6], again))  # one gone, one now twice, two new
+    shrunk = index_paths([tmp_path / "corpus"], db, jobs=1)
+    assert (shrunk.messages_indexed, shrunk.duplicates) == (2, 1)
+    assert (shrunk.messages_reread, shrunk.messages_removed) == (4, 1)
+    assert _state(db) == _state(_fresh(tmp_path / "corpus", tmp_path / "shrunk.db"))
+    shown = CliRunner().invoke(main, ["index", "--db", str(db), str(tmp_path / "corpus")])
+    assert "messages re-read" not in shown.output  # nothing changed: nothing re-read
+    mbox.write_bytes(_mbox([1, 3, 4, 5, 6, 6, 7], again))
+    shown = CliRunner().invoke(main, ["index", "--db", str(db), str(tmp_path / "corpus")])
+    assert shown.exit_code == 0 and "messages re-read" in shown.output
+
+
 def test_a_file_that_became_unreadable_keeps_what_it_held(tmp_path: Path) -> None:
     """An indexed file now a link to nothing (or unreadable for any reason) is reported
     failed with the reason, every run, and its messages stay (cited as unreadable) until the
@@ -240,7 +305,8 @@ def test_a_file_that_became_unreadable_keeps_what_it_held(tmp_path: Path) -> Non
     gone.unlink()
     gone.write_bytes(kept)  # readable again: indexed, and cited as there
     summary = index_paths([root], db, jobs=1)
-    assert (summary.files_indexed, summary.files_failed, summary.messages_removed) == (1, 0, 1)
+    assert (summary.files_indexed, summary.files_failed, summary.messages_removed) == (1, 0, 0)
+    assert summary.messages_reread == 1  # what it held, read again
     assert rows(db, "SELECT status FROM files WHERE path LIKE '%001.eml'") == [("indexed",)]
     with Store(db, readonly=True) as store:
         _, found = annex_excerpts(store, 3)

@@ -76,6 +76,7 @@ class IndexSummary:
     duplicates: int = 0
     conflicting: int = 0
     messages_removed: int = 0
+    messages_reread: int = 0
     threads: int = 0
     failed: list[FailedInput] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
@@ -217,6 +218,8 @@ class _Run:
             if self.finish is not None:
                 self.finish(self.store)
             changed = bool(self.summary.files_indexed or self.summary.messages_removed)
+            # Re-read messages come back with new rows but the same ids, names and threads:
+            # like added ones, they need only what added messages need.
             removed = bool(self.summary.messages_removed)
             # Committed first, so that identities can be computed on a second connection
             # while this one threads. A run killed before the end leaves the derived tables
@@ -317,9 +320,10 @@ class _Run:
         file_id = self.file_ids.pop(absolute, None)
         if file_id is None:  # a path walked twice (overlapping roots), its id given already
             file_id = self._file_id(absolute)
+        opened = _OpenFile(path, file_id, FileFacts(size, mtime, sha, annex))
         if not _unreadable(chunk, first):  # what an unreadable file held before is kept
-            self.summary.messages_removed += self.store.forget_file_messages(file_id)
-        return _OpenFile(path, file_id, FileFacts(size, mtime, sha, annex))
+            opened.dropped.update(self.store.drop_file_messages(file_id))
+        return opened
 
     def _file_id(self, path: str) -> int:
         state = self.store.file_state(path)
@@ -341,6 +345,10 @@ class _Run:
         stored = self.store.add_rows(parsed.rows, current.file_id, current.facts.annex)
         current.messages += 1
         self.pending += 1
+        if parsed.rows.sha256 in current.dropped:  # the changed file holds it still
+            current.dropped.discard(parsed.rows.sha256)
+            self.summary.messages_reread += 1
+            return
         if not stored.new:
             self.summary.duplicates += 1
             return
@@ -349,6 +357,7 @@ class _Run:
         self.summary.conflicting += stored.conflicts
 
     def _close_file(self, current: _OpenFile) -> None:
+        self.summary.messages_removed += len(current.dropped)
         failed = current.failure if current.messages == 0 else None
         self.store.finish_file(current.file_id, current.messages, failed, current.facts)
         if failed:
@@ -379,6 +388,9 @@ class _OpenFile:
     facts: FileFacts
     messages: int = 0
     failure: tuple[str, str] | None = None
+    dropped: set[str] = field(default_factory=set)
+    """The SHA-256 of the messages the file held before this run and no longer held when
+    it was opened again: those it turns out to hold still are re-read, not removed."""
 
 
 _Row = TypeVar("_Row", bound=tuple[Any, ...])

@@ -328,7 +328,13 @@ class Store:
 
     def forget_file_messages(self, file_id: int) -> int:
         """Unlink a changed file from its old messages; drop those that no file and no message
-        carrying them holds any more."""
+        carrying them holds any more; return how many were dropped."""
+        return len(self.drop_file_messages(file_id))
+
+    def drop_file_messages(self, file_id: int) -> list[str]:
+        """:meth:`forget_file_messages`, returning the SHA-256 of each message dropped (those
+        forwarded inside them that go with them not counted), so that a run re-reading the
+        file can tell the messages it still holds from those it no longer does."""
         if file_id in self._pending_files:
             self.flush()
         linked = [
@@ -338,7 +344,7 @@ class Store:
             )
         ]
         if not linked:
-            return 0
+            return []
         self.flush()  # the links held back count in the search for orphans
         self.db.execute("DELETE FROM message_files WHERE file_id = ?", (file_id,))
         orphans: list[int] = []
@@ -349,12 +355,17 @@ class Store:
                 self._rehang(row, carrier)
             else:
                 orphans.append(row)
+        dropped = [self._sha256(row) for row in orphans]
         flagged: set[str] = set()
         for row in orphans:
             flagged |= self._delete_message(row)
         for message_id in flagged:
             self._settle_conflict(message_id)
-        return len(orphans)
+        return dropped
+
+    def _sha256(self, row: int) -> str:
+        found = self.db.execute("SELECT sha256 FROM messages WHERE id = ?", (row,)).fetchone()
+        return str(found[0])
 
     # The run's walk -------------------------------------------------------------------------
     # The paths a run found live in a temporary table, in walk order, not in Python lists.

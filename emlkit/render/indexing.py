@@ -122,6 +122,8 @@ def summary_view(summary: IndexSummary) -> RenderableType:
     ]
     for label, value in rows:
         table.add_row(label, str(value))
+    if summary.messages_reread:
+        table.add_row("messages re-read", str(summary.messages_reread))
     if summary.messages_removed:
         table.add_row("messages removed", str(summary.messages_removed))
     if summary.unreadable_folders:
