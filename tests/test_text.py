@@ -29,6 +29,7 @@ from emlkit.index.text import (
     match_expression,
     match_spans,
     snippet,
+    text_blocks,
 )
 
 DOCS: dict[str, str] = {
@@ -733,18 +734,12 @@ def test_snippet_of_a_long_text_is_the_short_texts_within_a_block() -> None:
     assert snippet(text, "Егорова пистолет", 100) == snippet(short, "Егорова пистолет", 100)
 
 
-def _blocks_of(text: str, overlap: int) -> list[tuple[int, int]]:
-    return list(text_module._blocks(text, overlap))
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.text(_TEXT_ALPHABET, max_size=400), st.integers(1, 40), st.integers(0, 30))
 def test_blocks_cover_the_text_and_cut_only_before_a_run(
     text: str, block: int, overlap: int
 ) -> None:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(text_module, "LONG_TEXT", block)
-        blocks = _blocks_of(text, overlap)
+    blocks = list(text_blocks(text, block, overlap))
     if not text:
         assert blocks == []
         return

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 
 from emlkit.claims.stored import stored_claims
 from emlkit.index.store import FIRST_PATH, Store, in_annexes
+from emlkit.index.text import text_blocks
 
 _QUOTE_MARKER = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
 _TRANSLATE = str.maketrans(
@@ -35,7 +36,6 @@ _TRANSLATE = str.maketrans(
 )  # fmt: skip
 _WORD = re.compile(r"\w+", re.UNICODE)
 _RUN = re.compile(r"\S+")
-_RUN_START = re.compile(r"(?<=\s)\S")
 _BLOCK = 65_536  # characters of the text collapsed at a time
 _END = 1 << 62  # sorts after any offset
 
@@ -129,16 +129,13 @@ def normalize(text: str) -> Normalized:
     folded = "İ".join(part.lower() for part in translated.split("İ"))
     blocks: list[tuple[int, int, int]] = []
     pieces: list[str] = []
-    at = start = 0
-    while start < len(folded):
-        found = _RUN_START.search(folded, start + _BLOCK)
-        end = found.start() if found else len(folded)
+    at = 0
+    for start, end in text_blocks(folded, _BLOCK):
         piece = " ".join(folded[start:end].split())
         if piece:
             blocks.append((at, start, end))
             pieces.append(piece)
             at += len(piece) + 1
-        start = end
     return Normalized(" ".join(pieces), folded, tuple(blocks))
 
 

@@ -104,6 +104,7 @@ __all__ = [
     "match_expression",
     "match_spans",
     "snippet",
+    "text_blocks",
 ]
 
 MAX_QUERY_LENGTH: Final = 10_000
@@ -776,7 +777,7 @@ def snippet(text: str, query: str, width: int = 160) -> tuple[str, list[tuple[in
         return excerpt, spans
     best: tuple[str, list[tuple[int, int]]] | None = None
     most = 0  # distinct query words in the best stretch so far
-    for start, end in _blocks(text, overlap=4 * width):
+    for start, end in text_blocks(text, LONG_TEXT, overlap=4 * width):
         block = text[start:end]
         found: set[int] = set()
         for word in set(_TOKEN_RE.findall(block)):
@@ -789,19 +790,20 @@ def snippet(text: str, query: str, width: int = 160) -> tuple[str, list[tuple[in
         if most == len(terms):
             break
     if best is None:  # no match anywhere: the beginning
-        end = next(_blocks(text, overlap=0))[1]
+        end = next(text_blocks(text, LONG_TEXT))[1]
         excerpt, spans, _ = _stretch(text[:end], matched, width, after=end < len(text))
         return excerpt, spans
     return best
 
 
-def _blocks(text: str, overlap: int) -> Iterator[tuple[int, int]]:
-    """Spans of about :data:`LONG_TEXT` characters covering ``text``, each starting and
-    ending at the start of a whitespace-separated run (so that each is split into the same
-    chunks as the whole text), each overlapping the one before by ``overlap`` characters."""
+def text_blocks(text: str, size: int, overlap: int = 0) -> Iterator[tuple[int, int]]:
+    """Spans of about ``size`` characters covering ``text``, each starting and ending at the
+    start of a whitespace-separated run (or an end of the text), so that no word is cut and
+    each block splits into the same words as the whole text; each overlaps the one before
+    by about ``overlap`` characters."""
     start, end, length = 0, 0, len(text)
     while start < length:
-        found = _RUN_START_RE.search(text, max(start + LONG_TEXT, end + 1))
+        found = _RUN_START_RE.search(text, max(start + size, end + 1))
         end = found.start() if found else length
         yield start, end
         if end == length:

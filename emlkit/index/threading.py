@@ -289,12 +289,15 @@ _Tree = TypeVar("_Tree", _Node, ThreadNode)
 
 def _order(item: ThreadInput) -> _Order:
     """The canonical order: by date (naive dates read as UTC; no date last), then key."""
-    date = item.date_utc
+    return _date_order(item.date_utc, item.key)
+
+
+def _date_order(date: datetime | None, key: str) -> _Order:
     if date is None:
-        return (1, timedelta(0), item.key)
+        return (1, timedelta(0), key)
     if date.utcoffset() is None:
         date = date.replace(tzinfo=UTC)
-    return (0, date - _EPOCH, item.key)
+    return (0, date - _EPOCH, key)
 
 
 def _node_order(node: _Node) -> _Order:
@@ -550,12 +553,7 @@ def with_other_carriers(thread: Thread, carried: Iterable[tuple[ThreadInput, str
 
 def _frozen_order(node: ThreadNode) -> _Order:
     """:func:`_order` of a frozen message node."""
-    date = node.date_utc
-    if date is None:
-        return (1, timedelta(0), node.key or "")
-    if date.utcoffset() is None:
-        date = date.replace(tzinfo=UTC)
-    return (0, date - _EPOCH, node.key or "")
+    return _date_order(node.date_utc, node.key or "")
 
 
 def _freeze(root: _Node) -> ThreadNode:
