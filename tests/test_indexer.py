@@ -244,6 +244,7 @@ def test_an_mbox_that_grew_is_re_read_not_removed_and_added(tmp_path: Path) -> N
         for n in range(1, 8)
     ]
     (folder / "others.mbox").write_bytes(_mbox([], *others))
+    (folder / "copy.eml").write_bytes(message(1))  # held by the mbox and by a file of its own
     db = tmp_path / "index.db"
     index_paths([tmp_path / "corpus"], db, jobs=1)
     again = message(1, body="Ещё одно письмо.", message_id="m1-again@zar.test")  # a known sender

@@ -322,7 +322,7 @@ class _Run:
             file_id = self._file_id(absolute)
         opened = _OpenFile(path, file_id, FileFacts(size, mtime, sha, annex))
         if not _unreadable(chunk, first):  # what an unreadable file held before is kept
-            opened.dropped.update(self.store.drop_file_messages(file_id))
+            opened.held.update(self.store.drop_file_messages(file_id))
         return opened
 
     def _file_id(self, path: str) -> int:
@@ -345,8 +345,7 @@ class _Run:
         stored = self.store.add_rows(parsed.rows, current.file_id, current.facts.annex)
         current.messages += 1
         self.pending += 1
-        if parsed.rows.sha256 in current.dropped:  # the changed file holds it still
-            current.dropped.discard(parsed.rows.sha256)
+        if current.held.pop(parsed.rows.sha256, None) is not None:  # the file holds it still
             self.summary.messages_reread += 1
             return
         if not stored.new:
@@ -357,7 +356,7 @@ class _Run:
         self.summary.conflicting += stored.conflicts
 
     def _close_file(self, current: _OpenFile) -> None:
-        self.summary.messages_removed += len(current.dropped)
+        self.summary.messages_removed += sum(current.held.values())  # dropped, not re-read
         failed = current.failure if current.messages == 0 else None
         self.store.finish_file(current.file_id, current.messages, failed, current.facts)
         if failed:
@@ -388,9 +387,9 @@ class _OpenFile:
     facts: FileFacts
     messages: int = 0
     failure: tuple[str, str] | None = None
-    dropped: set[str] = field(default_factory=set)
-    """The SHA-256 of the messages the file held before this run and no longer held when
-    it was opened again: those it turns out to hold still are re-read, not removed."""
+    held: dict[str, bool] = field(default_factory=dict)
+    """The messages the file held before this run, by SHA-256, and whether opening it again
+    dropped them (no other file held them): those it turns out to hold still are re-read."""
 
 
 _Row = TypeVar("_Row", bound=tuple[Any, ...])

@@ -329,43 +329,42 @@ class Store:
     def forget_file_messages(self, file_id: int) -> int:
         """Unlink a changed file from its old messages; drop those that no file and no message
         carrying them holds any more; return how many were dropped."""
-        return len(self.drop_file_messages(file_id))
+        return sum(self.drop_file_messages(file_id).values())
 
-    def drop_file_messages(self, file_id: int) -> list[str]:
-        """:meth:`forget_file_messages`, returning the SHA-256 of each message dropped (those
-        forwarded inside them that go with them not counted), so that a run re-reading the
-        file can tell the messages it still holds from those it no longer does."""
+    def drop_file_messages(self, file_id: int) -> dict[str, bool]:
+        """:meth:`forget_file_messages`, returning every message the file held, by SHA-256,
+        with whether it was dropped (those forwarded inside it that went with it are not
+        listed), so that a run re-reading the file can tell the messages it still holds from
+        those it no longer does."""
         if file_id in self._pending_files:
             self.flush()
-        linked = [
-            row[0]
-            for row in self.db.execute(
-                "SELECT message_id FROM message_files WHERE file_id = ?", (file_id,)
+        linked = {
+            int(row): str(sha256)
+            for row, sha256 in self.db.execute(
+                "SELECT mf.message_id, m.sha256 FROM message_files mf"
+                " JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = ?",
+                (file_id,),
             )
-        ]
+        }
         if not linked:
-            return []
+            return {}
         self.flush()  # the links held back count in the search for orphans
         self.db.execute("DELETE FROM message_files WHERE file_id = ?", (file_id,))
         orphans: list[int] = []
-        for row in dict.fromkeys(linked):
+        for row in linked:
             if self._held_by_a_file(row) or self._has_a_carrier(row):  # held still
                 self._settle_annex(row)
             elif (carrier := self._other_carrier(row, None)) is not None:  # forwarded inside
                 self._rehang(row, carrier)
             else:
                 orphans.append(row)
-        dropped = [self._sha256(row) for row in orphans]
         flagged: set[str] = set()
         for row in orphans:
             flagged |= self._delete_message(row)
         for message_id in flagged:
             self._settle_conflict(message_id)
-        return dropped
-
-    def _sha256(self, row: int) -> str:
-        found = self.db.execute("SELECT sha256 FROM messages WHERE id = ?", (row,)).fetchone()
-        return str(found[0])
+        gone = set(orphans)
+        return {sha256: row in gone for row, sha256 in linked.items()}
 
     # The run's walk -------------------------------------------------------------------------
     # The paths a run found live in a temporary table, in walk order, not in Python lists.
