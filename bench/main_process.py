@@ -47,7 +47,7 @@ def _instrument() -> None:
         "todo",
         "touch_file",
         "upsert_file",
-        "forget_file_messages",
+        "drop_file_messages",
         "add_rows",
         "flush",
         "finish_file",
