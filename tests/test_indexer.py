@@ -218,7 +218,10 @@ def _state(db: Path) -> list[tuple[object, ...]]:
 
 def _recomputed(db: Path, copy: Path) -> Path:
     """A copy of ``db`` whose threads and identities are computed again in full."""
-    copy.write_bytes(db.read_bytes())
+    source, target = sqlite3.connect(db), sqlite3.connect(copy)
+    source.backup(target)  # the WAL's pages too, which copying the file would miss
+    source.close()
+    target.close()
     with Store(copy) as store:
         store.db.execute("BEGIN IMMEDIATE")
         derived.refresh_derived(store, changed=True)
@@ -237,6 +240,7 @@ def test_an_mbox_that_grew_is_re_read_not_removed_and_added(tmp_path: Path) -> N
     folder.mkdir(parents=True)
     mbox = folder / "list.mbox"
     mbox.write_bytes(_mbox([1, 2, 3, 4]))
+    ids = "SELECT message_id, id FROM messages"
     # Every sender writes elsewhere too: a run that only re-reads and adds takes the short
     # way (threads of what was added, identities recounted), which must come out the same.
     others = [
@@ -247,6 +251,7 @@ def test_an_mbox_that_grew_is_re_read_not_removed_and_added(tmp_path: Path) -> N
     (folder / "copy.eml").write_bytes(message(1))  # held by the mbox and by a file of its own
     db = tmp_path / "index.db"
     index_paths([tmp_path / "corpus"], db, jobs=1)
+    before = dict(rows(db, ids))
     again = message(1, body="Ещё одно письмо.", message_id="m1-again@zar.test")  # a known sender
     mbox.write_bytes(_mbox([1, 2, 3, 4], again))
     with mock.patch.object(derived, "recount_identities", wraps=derived.recount_identities) as spy:
@@ -254,6 +259,7 @@ def test_an_mbox_that_grew_is_re_read_not_removed_and_added(tmp_path: Path) -> N
     assert spy.called  # the short way: nothing was removed
     assert (grown.files_indexed, grown.messages_indexed, grown.duplicates) == (1, 1, 0)
     assert (grown.messages_reread, grown.messages_removed) == (4, 0)
+    assert dict(rows(db, ids)).items() >= before.items()  # re-read rows are kept as they were
     assert _state(db) == _state(_recomputed(db, tmp_path / "grown-full.db"))
     assert _state(db) == _state(_fresh(tmp_path / "corpus", tmp_path / "grown.db"))
     mbox.write_bytes(_mbox([1, 3, 4, 5, 6, 6], again))  # one gone, one now twice, two new
@@ -266,6 +272,44 @@ def test_an_mbox_that_grew_is_re_read_not_removed_and_added(tmp_path: Path) -> N
     mbox.write_bytes(_mbox([1, 3, 4, 5, 6, 6, 7], again))
     shown = CliRunner().invoke(main, ["index", "--db", str(db), str(tmp_path / "corpus")])
     assert shown.exit_code == 0 and "messages re-read" in shown.output
+
+
+def test_a_run_killed_while_re_reading_a_file_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until a re-read file is finished, it keeps every link it had: a run that dies in
+    between (here after committing each message) leaves no message without a holder, and
+    the next run, or the file's removal, ends as if nothing had happened in between."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    mbox = folder / "list.mbox"
+    mbox.write_bytes(_mbox([1, 2, 3, 4]))
+    db = tmp_path / "index.db"
+    index_paths([folder], db, jobs=1)
+    mbox.write_bytes(_mbox([1, 3, 5, 6]))  # 2 and 4 gone, 5 and 6 new, moved around
+    monkeypatch.setattr(indexer, "_COMMIT_MESSAGES", 1)
+
+    def dies(*args: object) -> int:
+        raise RuntimeError("killed while the file was read again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Store, "end_reread", dies)
+        with pytest.raises(RuntimeError):
+            index_paths([folder], db, jobs=1)
+    held = "SELECT m.message_id FROM messages m JOIN message_files mf ON mf.message_id = m.id"
+    assert {str(mid) for (mid,) in rows(db, held)} >= {f"m{n}@zar.test" for n in (1, 2, 3, 4)}
+    orphans = (
+        "SELECT count(*) FROM messages m WHERE NOT EXISTS"
+        " (SELECT 1 FROM message_files mf WHERE mf.message_id = m.id)"
+    )
+    assert rows(db, orphans) == [(0,)]
+    summary = index_paths([folder], db, jobs=1)
+    # The dead run linked 5 and 6 before dying: this one finds all four again.
+    assert (summary.messages_reread, summary.messages_removed) == (4, 2)
+    assert _state(db) == _state(_fresh(folder, tmp_path / "fresh.db"))
+    mbox.unlink()  # gone: its messages stay, as a missing file's
+    index_paths([folder], db, jobs=1)
+    assert {str(mid) for (mid,) in rows(db, held)} == {f"m{n}@zar.test" for n in (1, 3, 5, 6)}
 
 
 def test_a_file_that_became_unreadable_keeps_what_it_held(tmp_path: Path) -> None:

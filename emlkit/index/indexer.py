@@ -322,7 +322,7 @@ class _Run:
             file_id = self._file_id(absolute)
         opened = _OpenFile(path, file_id, FileFacts(size, mtime, sha, annex))
         if not _unreadable(chunk, first):  # what an unreadable file held before is kept
-            opened.held.update(self.store.drop_file_messages(file_id))
+            opened.held.update(self.store.reread_file(file_id))
         return opened
 
     def _file_id(self, path: str) -> int:
@@ -356,7 +356,10 @@ class _Run:
         self.summary.conflicting += stored.conflicts
 
     def _close_file(self, current: _OpenFile) -> None:
-        self.summary.messages_removed += sum(current.held.values())  # dropped, not re-read
+        gone = current.held.values()  # held before, not found again
+        self.summary.messages_removed += self.store.end_reread(
+            current.file_id, current.facts.annex, gone
+        )
         failed = current.failure if current.messages == 0 else None
         self.store.finish_file(current.file_id, current.messages, failed, current.facts)
         if failed:
@@ -387,9 +390,9 @@ class _OpenFile:
     facts: FileFacts
     messages: int = 0
     failure: tuple[str, str] | None = None
-    held: dict[str, bool] = field(default_factory=dict)
-    """The messages the file held before this run, by SHA-256, and whether opening it again
-    dropped them (no other file held them): those it turns out to hold still are re-read."""
+    held: dict[str, int] = field(default_factory=dict)
+    """The messages the file held before this run (by SHA-256, their rows as values) and not
+    found in it again so far: those found are re-read, those left are released at its end."""
 
 
 _Row = TypeVar("_Row", bound=tuple[Any, ...])

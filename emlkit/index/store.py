@@ -228,6 +228,7 @@ class Store:
         self._pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _WRITES}
         self._pending_files: set[int] = set()  # files with links held back
         self._pending_bytes = 0
+        self._rereading: tuple[int, int | None] | None = None  # a file read again, its annex
 
     def close(self) -> None:
         """Close the database."""
@@ -350,8 +351,18 @@ class Store:
             return {}
         self.flush()  # the links held back count in the search for orphans
         self.db.execute("DELETE FROM message_files WHERE file_id = ?", (file_id,))
+        orphans = set(self._release_rows(list(linked)))
+        return {sha256: row in orphans for row, sha256 in linked.items()}
+
+    def _release(self, rows: list[int]) -> int:
+        """:meth:`_release_rows`, counted."""
+        return len(self._release_rows(rows))
+
+    def _release_rows(self, rows: list[int]) -> list[int]:
+        """Settle messages that lost a link: those still held (by a file or as forwarded)
+        take their new lowest annex, the others are dropped; return the dropped rows."""
         orphans: list[int] = []
-        for row in linked:
+        for row in rows:
             if self._held_by_a_file(row) or self._has_a_carrier(row):  # held still
                 self._settle_annex(row)
             elif (carrier := self._other_carrier(row, None)) is not None:  # forwarded inside
@@ -363,8 +374,57 @@ class Store:
             flagged |= self._delete_message(row)
         for message_id in flagged:
             self._settle_conflict(message_id)
-        gone = set(orphans)
-        return {sha256: row in gone for row, sha256 in linked.items()}
+        return orphans
+
+    def reread_file(self, file_id: int) -> dict[str, int]:
+        """Start reading a changed file again; return the messages it held, by SHA-256 (their
+        rows as values).
+
+        Its links stay until :meth:`end_reread`: the messages it holds still keep their rows
+        (found again by their bytes, linked again at their new places), and a run killed in
+        between leaves the file holding all it held, to be read again by the next run.
+        """
+        if file_id in self._pending_files:
+            self.flush()
+        held = {
+            str(sha256): int(row)
+            for row, sha256 in self.db.execute(
+                "SELECT mf.message_id, m.sha256 FROM message_files mf"
+                " JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = ?",
+                (file_id,),
+            )
+        }
+        if held:
+            annex = self.db.execute("SELECT annex FROM files WHERE id = ?", (file_id,)).fetchone()
+            self.db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS reread_links"
+                ' (message_id INTEGER, "offset" INTEGER, PRIMARY KEY (message_id, "offset"))'
+            )
+            self.db.execute("DELETE FROM temp.reread_links")
+            self._rereading = (file_id, annex[0])
+        return held
+
+    def end_reread(self, file_id: int, annex: int | None, gone: Iterable[int]) -> int:
+        """Finish reading a file again: unlink it from the places it no longer holds a message
+        at, and release the ``gone`` messages (held before, not found again): those no file
+        and no carrier holds any more are dropped; return how many. A no-op unless
+        :meth:`reread_file` found messages in the file."""
+        if self._rereading is None or self._rereading[0] != file_id:
+            return 0
+        self.flush()
+        self.db.execute(
+            "DELETE FROM message_files WHERE file_id = ? AND NOT EXISTS (SELECT 1"
+            " FROM temp.reread_links r WHERE r.message_id = message_files.message_id"
+            ' AND r."offset" = message_files."offset")',
+            (file_id,),
+        )
+        if annex != self._rereading[1]:  # its messages may belong to a higher annex now
+            query = "SELECT DISTINCT message_id FROM temp.reread_links"
+            for (row,) in self.db.execute(query).fetchall():
+                self._settle_annex(int(row))
+        self.db.execute("DELETE FROM temp.reread_links")
+        self._rereading = None
+        return self._release(list(gone))
 
     # The run's walk -------------------------------------------------------------------------
     # The paths a run found live in a temporary table, in walk order, not in Python lists.
@@ -618,6 +678,8 @@ class Store:
         if file_id is not None:
             self._pending["message_files"].append((row, file_id, rows.mbox_index, rows.offset))
             self._pending_files.add(file_id)
+            if self._rereading is not None and self._rereading[0] == file_id:
+                self._pending["reread_links"].append((row, rows.offset))
 
     def _insert_message(
         self, rows: MessageRows, annex: int | None, carrier: tuple[int, str] | None
@@ -807,8 +869,9 @@ _WRITES = {
     "defects": "INSERT INTO defects VALUES (?, ?, ?, ?, ?)",
     "anomalies": "INSERT INTO anomalies (message_id, kind, detail, seconds) VALUES (?, ?, ?, ?)",
     "messages_fts": "INSERT INTO messages_fts (rowid, stems, keys) VALUES (?, ?, ?)",
-    "message_files": "INSERT OR IGNORE INTO message_files"
+    "message_files": "INSERT OR REPLACE INTO message_files"
     ' (message_id, file_id, mbox_index, "offset") VALUES (?, ?, ?, ?)',
+    "reread_links": 'INSERT OR IGNORE INTO temp.reread_links (message_id, "offset") VALUES (?, ?)',
     "file_done": "UPDATE files SET size = ?, mtime_ns = ?, sha256 = ?, annex = ?, status = ?,"
     f" failure_kind = ?, failure = ?, messages = ?, indexed_at = {_SQL_NOW} WHERE id = ?",
     "file_status": "UPDATE files SET status = ?, failure_kind = ?, failure = ?, messages = ?,"
