@@ -55,7 +55,7 @@ INDEX_STAGES = (
     ("  SQLite insert of the message row", "emlkit/index/store.py", "_insert_message"),
     ("  batched inserts of the other rows (flush)", "emlkit/index/store.py", "flush"),
     ("file bookkeeping (_open_file)", "emlkit/index/indexer.py", "_open_file"),
-    ("  of which drop_file_messages", "emlkit/index/store.py", "drop_file_messages"),
+    ("  of which end_reread", "emlkit/index/store.py", "end_reread"),
     ("deciding what changed (_needs_parsing)", "emlkit/index/indexer.py", "_needs_parsing"),
     ("walking the folder (iter_mail_paths)", "emlkit/parse/files.py", "iter_mail_paths"),
     ("threading (rethread)", "emlkit/index/store.py", "rethread"),

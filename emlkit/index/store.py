@@ -328,39 +328,23 @@ class Store:
             )
 
     def forget_file_messages(self, file_id: int) -> int:
-        """Unlink a changed file from its old messages; drop those that no file and no message
-        carrying them holds any more; return how many were dropped."""
-        return sum(self.drop_file_messages(file_id).values())
-
-    def drop_file_messages(self, file_id: int) -> dict[str, bool]:
-        """:meth:`forget_file_messages`, returning every message the file held, by SHA-256,
-        with whether it was dropped (those forwarded inside it that went with it are not
-        listed), so that a run re-reading the file can tell the messages it still holds from
-        those it no longer does."""
+        """Unlink a file from its messages; drop those that no file and no message carrying
+        them holds any more; return how many were dropped. (An index run reading a changed
+        file again uses :meth:`reread_file` and :meth:`end_reread`, which keep the messages
+        it still holds.)"""
         if file_id in self._pending_files:
             self.flush()
-        linked = {
-            int(row): str(sha256)
-            for row, sha256 in self.db.execute(
-                "SELECT mf.message_id, m.sha256 FROM message_files mf"
-                " JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = ?",
-                (file_id,),
-            )
-        }
+        query = "SELECT DISTINCT message_id FROM message_files WHERE file_id = ?"
+        linked = [int(row[0]) for row in self.db.execute(query, (file_id,))]
         if not linked:
-            return {}
+            return 0
         self.flush()  # the links held back count in the search for orphans
         self.db.execute("DELETE FROM message_files WHERE file_id = ?", (file_id,))
-        orphans = set(self._release_rows(list(linked)))
-        return {sha256: row in orphans for row, sha256 in linked.items()}
+        return self._release(linked)
 
     def _release(self, rows: list[int]) -> int:
-        """:meth:`_release_rows`, counted."""
-        return len(self._release_rows(rows))
-
-    def _release_rows(self, rows: list[int]) -> list[int]:
         """Settle messages that lost a link: those still held (by a file or as forwarded)
-        take their new lowest annex, the others are dropped; return the dropped rows."""
+        take their new lowest annex, the others are dropped; return how many were dropped."""
         orphans: list[int] = []
         for row in rows:
             if self._held_by_a_file(row) or self._has_a_carrier(row):  # held still
@@ -374,7 +358,7 @@ class Store:
             flagged |= self._delete_message(row)
         for message_id in flagged:
             self._settle_conflict(message_id)
-        return orphans
+        return len(orphans)
 
     def reread_file(self, file_id: int) -> dict[str, int]:
         """Start reading a changed file again; return the messages it held, by SHA-256 (their
