@@ -38,7 +38,13 @@ _NOT_FILES = (
 
 def open_regular(path: str | os.PathLike[str]) -> int:
     """A descriptor open for reading on a regular file (or a link to one): the only kind of
-    file emlkit reads as evidence.
+    file emlkit reads as evidence (:func:`open_regular_with_status`)."""
+    return open_regular_with_status(path)[0]
+
+
+def open_regular_with_status(path: str | os.PathLike[str]) -> tuple[int, os.stat_result]:
+    """A descriptor open for reading on a regular file (or a link to one), and the file's
+    status taken on it.
 
     A FIFO would make a run wait for a writer for ever, a device would be read without end;
     both are refused without reading a byte, so the file is reported, not hung on.
@@ -54,14 +60,14 @@ def open_regular(path: str | os.PathLike[str]) -> int:
         target = path_text(os.readlink(path))
         raise OSError(errno.ENOENT, f"a symbolic link to nothing ({target})", path) from None
     try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _NOT_FILES if test(mode)), "not a file")
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            kind = next((name for test, name in _NOT_FILES if test(status.st_mode)), "not a file")
             raise OSError(errno.EINVAL, f"not a regular file but {kind}", os.fspath(path))
     except BaseException:
         os.close(descriptor)
         raise
-    return descriptor
+    return descriptor, status
 
 
 def read_regular(path: str | os.PathLike[str]) -> bytes:

@@ -12,7 +12,7 @@ from emlkit.parse.files import (
     PathArg,
     iter_file_chunks,
     iter_mail_paths,
-    open_regular,
+    open_regular_with_status,
     os_path,
     path_text,
 )
@@ -61,11 +61,10 @@ def read_with_stat(path: PathArg) -> tuple[bytes, os.stat_result]:
     maildir, which an index run reads by the thousand.
 
     :raises OSError: the file cannot be opened or read, or is not a regular file
-        (:func:`~emlkit.parse.files.open_regular`).
+        (:func:`~emlkit.parse.files.open_regular_with_status`).
     """
-    descriptor = open_regular(path)
+    descriptor, status = open_regular_with_status(path)  # one fstat for the check and the size
     try:
-        status = os.fstat(descriptor)
         data = os.read(descriptor, status.st_size + 1)
         if len(data) != status.st_size:  # the file changed, or a short read: to the end
             data += b"".join(iter(lambda: os.read(descriptor, 1 << 20), b""))
