@@ -89,7 +89,10 @@ def parse(paths: Sequence[str], as_json: bool, body_lines: int) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @_DB_OPTION
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores)."
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes that parse, the main one included (default: all cores).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")

@@ -16,7 +16,7 @@ import time
 from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from unittest import mock
 
 import pytest
@@ -79,7 +79,9 @@ def test_parallel_run_stores_the_same_as_a_serial_one(tmp_path: Path) -> None:
     serial = index_paths([SAMPLES], tmp_path / "serial.db", jobs=1)
     parallel = index_paths([SAMPLES], tmp_path / "parallel.db", jobs=2)
     assert serial.messages_indexed == parallel.messages_indexed == 78
-    query = "SELECT sha256, message_id, annex, subject FROM messages ORDER BY sha256"
+    # The same rows in the same order: the main process parses some batches itself, and
+    # the rows of every batch are stored in file order, whoever parsed them.
+    query = "SELECT id, sha256, message_id, annex, subject FROM messages ORDER BY id"
     assert rows(tmp_path / "serial.db", query) == rows(tmp_path / "parallel.db", query)
 
 
@@ -823,6 +825,8 @@ class _LazyFuture(Future[list[Parsed]]):
     def __init__(self, pool: _DyingPool, batch: list[Chunk], policy: Policy) -> None:
         super().__init__()
         self.pool, self.batch, self.policy = pool, batch, policy
+        if pool.started:  # taken by a worker at once: the main process cannot take it over
+            self.set_running_or_notify_cancel()
 
     def result(self, timeout: float | None = None) -> list[Parsed]:
         if not self.done():
@@ -837,6 +841,8 @@ class _DyingPool(Executor):
     """A worker pool whose worker dies on any task that holds a file named poison*."""
 
     made = 0
+    started = True
+    submitted: ClassVar[list[_LazyFuture]] = []
 
     def __init__(self, jobs: int) -> None:
         type(self).made += 1
@@ -846,7 +852,9 @@ class _DyingPool(Executor):
         batch, policy = args
         if any(chunk.path.name.startswith("poison") for chunk in batch):
             self.broken = True
-        return _LazyFuture(self, batch, policy)
+        future = _LazyFuture(self, batch, policy)
+        self.submitted.append(future)
+        return future
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         pass
@@ -872,6 +880,46 @@ def test_a_file_that_kills_its_worker_fails_alone_and_the_run_goes_on(
         tmp_path / "index.db", f"SELECT status, size, sha256 FROM files WHERE path = '{poison}'"
     )
     assert stored == [("failed", len(message(99)), hashlib.sha256(message(99)).hexdigest())]
+
+
+class _IdlePool(_DyingPool):
+    """A pool whose workers start no task until its result is asked for."""
+
+    started = False
+
+
+def test_the_main_process_parses_the_batches_no_worker_has_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = corpus(tmp_path, count=40)  # three batches
+    monkeypatch.setattr(indexer, "_worker_pool", _IdlePool)
+    _IdlePool.submitted = []
+    summary = index_paths([root], tmp_path / "index.db", jobs=2)
+    assert summary.files_indexed == summary.messages_indexed == 40
+    assert len(_IdlePool.submitted) == 3
+    assert all(future.cancelled() for future in _IdlePool.submitted)  # all taken over
+    names = rows(tmp_path / "index.db", "SELECT path FROM files ORDER BY id")
+    assert [Path(str(path)).name for (path,) in names] == [f"{n:03d}.eml" for n in range(40)]
+
+
+def test_after_a_run_that_did_not_finish_only_workers_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file that crashes the parser in the main process would end every run there: the run
+    # after one that did not finish leaves parsing to the workers, whose deaths it survives.
+    root = corpus(tmp_path, count=40)
+    db = tmp_path / "index.db"
+    (tmp_path / "empty").mkdir()
+    index_paths([tmp_path / "empty"], db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE runs SET finished_at = NULL")  # as if killed
+    monkeypatch.setattr(indexer, "_worker_pool", _IdlePool)
+    _IdlePool.submitted = []
+    summary = index_paths([root], db, jobs=2)
+    assert summary.files_indexed == summary.messages_indexed == 40
+    assert len(_IdlePool.submitted) == 3
+    assert not any(future.cancelled() for future in _IdlePool.submitted)  # none taken over
+    assert rows(db, "SELECT count(*) FROM runs WHERE finished_at IS NULL") == [(1,)]
 
 
 class _HopelessPool(_DyingPool):
@@ -923,3 +971,13 @@ def test_a_full_disk_is_one_error_line_and_the_next_run_completes_the_index(
     summary = index_paths([root], db, jobs=1)
     assert summary.ok and summary.files_indexed + summary.files_unchanged == 60
     assert rows(db, "SELECT count(*) FROM messages") == [(60,)]
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="pipe sizes are Linux's")
+def test_workers_write_their_rows_into_a_pipe_that_holds_a_batch() -> None:
+    pool = indexer._worker_pool(1)
+    try:
+        reader = pool._result_queue._reader  # type: ignore[attr-defined]
+        assert fcntl.fcntl(reader.fileno(), fcntl.F_GETPIPE_SZ) == 1 << 20
+    finally:
+        pool.shutdown()

@@ -363,3 +363,13 @@ def test_no_change_of_files_loses_a_message_a_file_still_holds(
             ).fetchone()[0]
         assert stored == expected, steps
         assert orphans == 0
+
+
+def test_finished_before_tells_whether_the_previous_run_finished(tmp_path: Path) -> None:
+    with Store(tmp_path / "index.db") as store:
+        first = store.add_run(["/corpus"])
+        assert store.finished_before(first)  # no run before the first
+        second = store.add_run(["/corpus"])
+        assert not store.finished_before(second)  # the first was never finished
+        store.finish_run(second, {})
+        assert store.finished_before(store.add_run(["/corpus"]))

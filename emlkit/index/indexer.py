@@ -2,7 +2,8 @@
 
 The main process walks the files, decides from size and mtime (and a hash where in doubt)
 what needs parsing, splits mboxes as a stream and hands messages to a pool of worker
-processes through a bounded window, so memory stays flat however large the corpus. It alone
+processes through a bounded window, so memory stays flat however large the corpus; it
+parses too whenever it would otherwise wait for their rows. It alone
 writes to SQLite, in batched transactions; a file is marked indexed only in the transaction
 that stores its last message, so a run killed at any moment is completed by the next one.
 """
@@ -21,6 +22,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TypeVar
@@ -44,6 +46,7 @@ from emlkit.policy import Policy, default
 _COMMIT_SECONDS = 1.0
 _COMMIT_MESSAGES = 500
 _WINDOW_PER_WORKER = 8
+_RESULT_PIPE_BYTES = 1 << 20
 _BATCH_CHUNKS = 16
 _BATCH_BYTES = 4 << 20
 _PARENT_CHECK_SECONDS = 0.5
@@ -189,12 +192,16 @@ class _Run:
         self.file_ids: dict[str, int] = {}  # of the files handed to the workers, by path
         self.annex_of = annex_of
         self.finish = finish
+        self.helping = True  # the main process parses too, when it would wait for workers
 
     def execute(self) -> IndexSummary:
         # The store holds paths as text (path_text: a name's bytes that are not UTF-8 as \xNN
         # escapes); the files are opened by their os_path.
         roots = [path_text(str(root)) for root in self.roots]
         run_id = self.store.add_run(roots)
+        # A run that did not finish may have been ended by a file that crashes the parser:
+        # this one leaves the parsing to workers, whose deaths it survives.
+        self.helping = self.store.finished_before(run_id)
         self.store.db.execute("BEGIN IMMEDIATE")
         try:
             before = before_run(self.store)
@@ -286,7 +293,8 @@ class _Run:
         self._report(done, total)
         current: _OpenFile | None = None
         jobs = self.jobs if todo >= _MIN_FILES_FOR_WORKERS else 1
-        for chunk, parsed in _parsed(self._todo_paths(), jobs, self.policy):
+        parsed_chunks = _parsed(self._todo_paths(), jobs, self.policy, helping=self.helping)
+        for chunk, parsed in parsed_chunks:
             if current is None or current.path != chunk.path:
                 if current is not None:
                     self._close_file(current)
@@ -421,8 +429,8 @@ class Parsed(NamedTuple):
 
 def parse_for_index(chunk: Chunk, policy: Policy) -> Parsed:
     """A worker's share: a chunk parsed, analysed for search and turned into rows."""
-    # The parser is imported here, where the workers parse: the main process, which only
-    # walks, compares and stores, starts without it (a run with nothing to parse, sooner).
+    # The parser is imported here, when something is parsed: a run with nothing to parse
+    # (which only walks and compares) starts without it, sooner.
     from emlkit.parse.reader import parse_chunk_with_stat
 
     message, status = parse_chunk_with_stat(chunk, policy)
@@ -451,51 +459,122 @@ PoolFactory = Callable[[int], Executor]
 def _worker_pool(jobs: int) -> Executor:
     # Spawned (not forked) workers inherit no file descriptors, so the run's lock dies with
     # the run itself, even when it is killed.
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_exit_with_parent,
         initargs=(os.getpid(),),
     )
+    _widen_result_pipe(pool)
+    return pool
+
+
+def _widen_result_pipe(pool: ProcessPoolExecutor) -> None:
+    """Let a worker write a batch's rows (often more than the pipe's 64 KB) and go on parsing.
+
+    The main process reads results in a thread of its own, which must take the interpreter
+    lock for every 64 KB read: while the main process parses or stores, a worker writing a
+    batch's rows would wait for it. A pipe of 1 MB holds a whole batch's rows (Linux only;
+    elsewhere, or where refused, the pipe stays as it is).
+    """
+    reader = getattr(getattr(pool, "_result_queue", None), "_reader", None)
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if reader is None or set_size is None:
+        return
+    with suppress(OSError):  # more than /proc/sys/fs/pipe-max-size, or a user over its quota
+        fcntl.fcntl(reader.fileno(), set_size, _RESULT_PIPE_BYTES)
 
 
 def _parsed(
-    files: Iterable[Path], jobs: int, policy: Policy, pool_factory: PoolFactory | None = None
+    files: Iterable[Path],
+    jobs: int,
+    policy: Policy,
+    pool_factory: PoolFactory | None = None,
+    helping: bool = True,
 ) -> Iterator[tuple[Chunk, Parsed]]:
-    """Every chunk of ``files`` with its rows, in file order, parsed by ``jobs`` workers.
+    """Every chunk of ``files`` with its rows, in file order, parsed by ``jobs`` processes.
+
+    With ``helping``, ``jobs - 1`` workers parse and the main process, which stores their
+    rows, parses too whenever it would otherwise wait for them: it takes over the first batch
+    no worker has started yet, or parses the next one itself. ``jobs`` processes then keep
+    ``jobs`` cores busy, where ``jobs`` workers and a main process storing their rows were
+    one process too many for the cores, and their rows cross no pipe.
 
     A worker that dies (killed, out of memory, a crash in a C extension) breaks the whole
     pool: the chunks it was given are parsed again, one per task in a new pool, and a chunk
     that kills a worker on its own gets a failure (``parser-error``) while the run goes on.
+    Without ``helping`` (when the last run did not finish, which a chunk that crashes the
+    parser would cause) only workers parse, so such a chunk cannot end the run.
     """
     chunks = _chunks(files)
     if jobs == 1 or not _can_spawn():
         for chunk in chunks:
             yield chunk, parse_for_index(chunk, policy)
         return
+    workers = jobs - 1 if helping else jobs
     pool_factory = pool_factory or _worker_pool
+    batches = _batches(chunks)
     window: _Window = deque()
-    pool = pool_factory(jobs)
+    pool = pool_factory(workers)
     try:
-        for batch in _batches(chunks):
-            window.append((batch, pool.submit(parse_batch, batch, policy)))
-            if len(window) >= jobs * _WINDOW_PER_WORKER:
-                pool = yield from _first_results(pool, pool_factory, jobs, window, policy)
-        while window:
-            pool = yield from _first_results(pool, pool_factory, jobs, window, policy)
+        more = True
+        while more or window:
+            while window and window[0].future.done():
+                pool = yield from _first_results(pool, pool_factory, workers, window, policy)
+            if more and sum(entry.pooled for entry in window) < workers * _WINDOW_PER_WORKER:
+                batch = next(batches, None)
+                if batch is None:
+                    more = False
+                else:
+                    window.append(_Batch(batch, pool.submit(parse_batch, batch, policy), True))
+            elif helping and _take_over(window, policy):
+                pass
+            elif helping and more:
+                batch = next(batches, None)
+                if batch is None:
+                    more = False
+                else:
+                    window.append(_Batch(batch, _parsed_here(batch, policy), False))
+            elif window:
+                pool = yield from _first_results(pool, pool_factory, workers, window, policy)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-_Window = deque[tuple[list[Chunk], Future[list[Parsed]]]]
-"""The batches handed to the workers, in file order, with their results to come."""
+class _Batch(NamedTuple):
+    """Chunks handed to the workers (``pooled``) or parsed in the main process, and their
+    results to come."""
+
+    chunks: list[Chunk]
+    future: Future[list[Parsed]]
+    pooled: bool
+
+
+_Window = deque[_Batch]
+"""The batches being parsed, in file order."""
+
+
+def _take_over(window: _Window, policy: Policy) -> bool:
+    """Parse here the first batch of ``window`` that no worker has started; False if none."""
+    for place, entry in enumerate(window):
+        if entry.pooled and entry.future.cancel():
+            window[place] = _Batch(entry.chunks, _parsed_here(entry.chunks, policy), False)
+            return True
+    return False
+
+
+def _parsed_here(chunks: list[Chunk], policy: Policy) -> Future[list[Parsed]]:
+    """The results of ``chunks`` parsed in this process, as a finished future."""
+    future: Future[list[Parsed]] = Future()
+    future.set_result(parse_batch(chunks, policy))
+    return future
 
 
 def _first_results(
     pool: Executor, pool_factory: PoolFactory, jobs: int, window: _Window, policy: Policy
 ) -> Generator[tuple[Chunk, Parsed], None, Executor]:
     """The results of the window's first batch; return the pool the run goes on with."""
-    batch, future = window.popleft()
+    batch, future, _ = window.popleft()
     try:
         results = future.result()
     except BrokenProcessPool:
@@ -514,7 +593,7 @@ def _after_a_death(
 ) -> Generator[tuple[Chunk, Parsed], None, Executor]:
     """Parse again, one chunk a task, what a broken pool held (``batch`` and the ``window``,
     which it empties); return the pool the run goes on with."""
-    suspects = batch + [chunk for waiting, _ in window for chunk in waiting]
+    suspects = batch + [chunk for entry in window for chunk in entry.chunks]
     window.clear()
     pool.shutdown(wait=True, cancel_futures=True)
     pool = pool_factory(jobs)

@@ -830,6 +830,13 @@ class Store:
         )
         return int(cursor.lastrowid or 0)
 
+    def finished_before(self, run: int) -> bool:
+        """Whether the index run before ``run`` finished (True when there was none)."""
+        found = self.db.execute(
+            "SELECT finished_at FROM runs WHERE id < ? ORDER BY id DESC LIMIT 1", (run,)
+        ).fetchone()
+        return found is None or found[0] is not None
+
     def finish_run(self, run: int, summary: dict[str, Any]) -> None:
         """Record the end of an index run and its summary."""
         self.db.execute(
