@@ -863,19 +863,19 @@ class _DyingPool(Executor):
 def test_a_file_that_kills_its_worker_fails_alone_and_the_run_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = corpus(tmp_path, count=40)
-    poison = root / "annex-03" / "poison.eml"  # sorted after the 40 others: the third batch
+    root = corpus(tmp_path, count=70)
+    poison = root / "annex-03" / "poison.eml"  # sorted after the 70 others: the third batch
     poison.write_bytes(message(99))
     (root / "annex-03" / "post.eml").write_bytes(message(98))  # after it, in its batch
     monkeypatch.setattr(indexer, "_worker_pool", _DyingPool)
     _DyingPool.made = 0
     summary = index_paths([root], tmp_path / "index.db", jobs=2)
     assert _DyingPool.made == 3  # the first, one after the death, one after the poison's own
-    assert (summary.files_seen, summary.files_indexed, summary.files_failed) == (42, 41, 1)
+    assert (summary.files_seen, summary.files_indexed, summary.files_failed) == (72, 71, 1)
     [failed] = summary.failed
     assert failed.path == str(poison) and failed.kind == "parser-error"
     assert "worker process parsing it died" in failed.reason
-    assert rows(tmp_path / "index.db", "SELECT count(*) FROM messages") == [(41,)]
+    assert rows(tmp_path / "index.db", "SELECT count(*) FROM messages") == [(71,)]
     stored = rows(
         tmp_path / "index.db", f"SELECT status, size, sha256 FROM files WHERE path = '{poison}'"
     )
@@ -891,15 +891,15 @@ class _IdlePool(_DyingPool):
 def test_the_main_process_parses_the_batches_no_worker_has_started(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = corpus(tmp_path, count=40)  # three batches
+    root = corpus(tmp_path, count=70)  # three batches
     monkeypatch.setattr(indexer, "_worker_pool", _IdlePool)
     _IdlePool.submitted = []
     summary = index_paths([root], tmp_path / "index.db", jobs=2)
-    assert summary.files_indexed == summary.messages_indexed == 40
+    assert summary.files_indexed == summary.messages_indexed == 70
     assert len(_IdlePool.submitted) == 3
     assert all(future.cancelled() for future in _IdlePool.submitted)  # all taken over
     names = rows(tmp_path / "index.db", "SELECT path FROM files ORDER BY id")
-    assert [Path(str(path)).name for (path,) in names] == [f"{n:03d}.eml" for n in range(40)]
+    assert [Path(str(path)).name for (path,) in names] == [f"{n:03d}.eml" for n in range(70)]
 
 
 def test_after_a_run_that_did_not_finish_only_workers_parse(
@@ -907,7 +907,7 @@ def test_after_a_run_that_did_not_finish_only_workers_parse(
 ) -> None:
     # A file that crashes the parser in the main process would end every run there: the run
     # after one that did not finish leaves parsing to the workers, whose deaths it survives.
-    root = corpus(tmp_path, count=40)
+    root = corpus(tmp_path, count=70)
     db = tmp_path / "index.db"
     (tmp_path / "empty").mkdir()
     index_paths([tmp_path / "empty"], db)
@@ -916,7 +916,7 @@ def test_after_a_run_that_did_not_finish_only_workers_parse(
     monkeypatch.setattr(indexer, "_worker_pool", _IdlePool)
     _IdlePool.submitted = []
     summary = index_paths([root], db, jobs=2)
-    assert summary.files_indexed == summary.messages_indexed == 40
+    assert summary.files_indexed == summary.messages_indexed == 70
     assert len(_IdlePool.submitted) == 3
     assert not any(future.cancelled() for future in _IdlePool.submitted)  # none taken over
     assert rows(db, "SELECT count(*) FROM runs WHERE finished_at IS NULL") == [(1,)]

@@ -47,7 +47,9 @@ _COMMIT_SECONDS = 1.0
 _COMMIT_MESSAGES = 500
 _WINDOW_PER_WORKER = 8
 _RESULT_PIPE_BYTES = 1 << 20
-_BATCH_CHUNKS = 16
+# A batch of 16 messages took a worker about as long as the main process' threads took
+# to hand it its next task: workers waited 1.5 s of a 20,000-message run, 0.45 s with 32.
+_BATCH_CHUNKS = 32
 _BATCH_BYTES = 4 << 20
 _PARENT_CHECK_SECONDS = 0.5
 _WALK_PAGE = 1000  # walked paths read from the store at a time
@@ -521,13 +523,15 @@ def _parsed(
         while more or window:
             while window and window[0].future.done():
                 pool = yield from _first_results(pool, pool_factory, workers, window, policy)
-            if more and sum(entry.pooled for entry in window) < workers * _WINDOW_PER_WORKER:
+            while more and sum(entry.pooled for entry in window) < workers * _WINDOW_PER_WORKER:
                 batch = next(batches, None)
                 if batch is None:
                     more = False
                 else:
                     window.append(_Batch(batch, pool.submit(parse_batch, batch, policy), True))
-            elif helping and _take_over(window, policy):
+            if window and window[0].future.done():
+                continue
+            if helping and _take_over(window, policy):
                 pass
             elif helping and more:
                 batch = next(batches, None)
