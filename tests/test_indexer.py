@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, ClassVar
@@ -28,7 +28,7 @@ from emlkit.claims.excerpts import annex_excerpts
 from emlkit.cli import main
 from emlkit.errors import InputError, StoreError, StoreLockedError, UsageError, WorkerError
 from emlkit.index import derived, identities, indexer
-from emlkit.index.indexer import Parsed, index_paths, parse_batch
+from emlkit.index.indexer import index_paths
 from emlkit.index.store import Store
 from emlkit.parse.files import Chunk
 from emlkit.policy import Policy
@@ -818,31 +818,12 @@ def test_a_message_that_cannot_be_turned_into_rows_fails_alone(
     assert failed.reason == "the record could not be turned into rows: ValueError: a bug"
 
 
-class _LazyFuture(Future[list[Parsed]]):
-    """Runs its task when its result is asked for, in this process (or fails, once a worker
-    of its pool has died: a real pool's pending tasks all fail then)."""
-
-    def __init__(self, pool: _DyingPool, batch: list[Chunk], policy: Policy) -> None:
-        super().__init__()
-        self.pool, self.batch, self.policy = pool, batch, policy
-        if pool.started:  # taken by a worker at once: the main process cannot take it over
-            self.set_running_or_notify_cancel()
-
-    def result(self, timeout: float | None = None) -> list[Parsed]:
-        if not self.done():
-            if self.pool.broken:
-                self.set_exception(BrokenProcessPool("a process in the pool died"))
-            else:
-                self.set_result(parse_batch(self.batch, self.policy))
-        return super().result(timeout)
-
-
 class _DyingPool(Executor):
-    """A worker pool whose worker dies on any task that holds a file named poison*."""
+    """A worker pool that runs each task as it is given (in this process), and whose worker
+    dies on a task that holds a file named poison*: that task and every later one fail, as
+    all the tasks of a real pool fail once it is broken."""
 
     made = 0
-    started = True
-    submitted: ClassVar[list[_LazyFuture]] = []
 
     def __init__(self, jobs: int) -> None:
         type(self).made += 1
@@ -852,8 +833,11 @@ class _DyingPool(Executor):
         batch, policy = args
         if any(chunk.path.name.startswith("poison") for chunk in batch):
             self.broken = True
-        future = _LazyFuture(self, batch, policy)
-        self.submitted.append(future)
+        future: Future[Any] = Future()
+        if self.broken:
+            future.set_exception(BrokenProcessPool("a process in the pool died"))
+        else:
+            future.set_result(fn(batch, policy))
         return future
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -882,24 +866,65 @@ def test_a_file_that_kills_its_worker_fails_alone_and_the_run_goes_on(
     assert stored == [("failed", len(message(99)), hashlib.sha256(message(99)).hexdigest())]
 
 
-class _IdlePool(_DyingPool):
-    """A pool whose workers start no task until its result is asked for."""
+class _SlowPool(ThreadPoolExecutor):
+    """A pool whose workers (threads) take half a second over each task."""
 
-    started = False
+    batches: ClassVar[list[list[Chunk]]] = []  # the batches it parsed
+
+    def __init__(self, jobs: int) -> None:
+        super().__init__(max_workers=jobs)
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        def slowly(batch: list[Chunk], policy: Policy) -> Any:
+            time.sleep(0.5)
+            type(self).batches.append(batch)
+            return fn(batch, policy)
+
+        return super().submit(slowly, *args, **kwargs)
 
 
-def test_the_main_process_parses_the_batches_no_worker_has_started(
+def test_the_main_process_parses_the_batches_no_worker_is_free_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = corpus(tmp_path, count=70)  # three batches
-    monkeypatch.setattr(indexer, "_worker_pool", _IdlePool)
-    _IdlePool.submitted = []
+    monkeypatch.setattr(indexer, "_worker_pool", _SlowPool)
+    _SlowPool.batches = []
     summary = index_paths([root], tmp_path / "index.db", jobs=2)
     assert summary.files_indexed == summary.messages_indexed == 70
-    assert len(_IdlePool.submitted) == 3
-    assert all(future.cancelled() for future in _IdlePool.submitted)  # all taken over
+    # One worker: two batches in its pool (one parsed, one waiting), the third parsed here.
+    assert [len(batch) for batch in _SlowPool.batches] == [32, 32]
     names = rows(tmp_path / "index.db", "SELECT path FROM files ORDER BY id")
     assert [Path(str(path)).name for (path,) in names] == [f"{n:03d}.eml" for n in range(70)]
+    ids = rows(tmp_path / "index.db", "SELECT message_id FROM messages ORDER BY id")
+    assert ids == [(f"m{n}@zar.test",) for n in range(70)]
+
+
+def test_no_task_given_to_real_workers_is_taken_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On Python 3.11 a process pool that breaks stops telling its futures at the first one
+    # that was cancelled (its manager thread dies of InvalidStateError), and a run waiting
+    # for the others would wait for ever: the main process takes only batches it has not
+    # handed to the pool.
+    root = corpus(tmp_path, count=400)
+    futures: list[Future[Any]] = []
+    real_pool = indexer._worker_pool
+
+    def recording_pool(jobs: int) -> Executor:
+        pool = real_pool(jobs)
+        submit = pool.submit
+
+        def recorded(fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+            futures.append(submit(fn, *args, **kwargs))
+            return futures[-1]
+
+        pool.submit = recorded  # type: ignore[method-assign]
+        return pool
+
+    monkeypatch.setattr(indexer, "_worker_pool", recording_pool)
+    assert index_paths([root], tmp_path / "index.db", jobs=2).files_indexed == 400
+    assert futures and not any(future.cancelled() for future in futures)
+    assert all(future.done() for future in futures)
 
 
 def test_after_a_run_that_did_not_finish_only_workers_parse(
@@ -913,12 +938,11 @@ def test_after_a_run_that_did_not_finish_only_workers_parse(
     index_paths([tmp_path / "empty"], db)
     with sqlite3.connect(db) as connection:
         connection.execute("UPDATE runs SET finished_at = NULL")  # as if killed
-    monkeypatch.setattr(indexer, "_worker_pool", _IdlePool)
-    _IdlePool.submitted = []
+    monkeypatch.setattr(indexer, "_worker_pool", _SlowPool)
+    _SlowPool.batches = []
     summary = index_paths([root], db, jobs=2)
     assert summary.files_indexed == summary.messages_indexed == 70
-    assert len(_IdlePool.submitted) == 3
-    assert not any(future.cancelled() for future in _IdlePool.submitted)  # none taken over
+    assert sorted(len(batch) for batch in _SlowPool.batches) == [6, 32, 32]  # all three
     assert rows(db, "SELECT count(*) FROM runs WHERE finished_at IS NULL") == [(1,)]
 
 

@@ -24,6 +24,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TypeVar
 
@@ -47,6 +48,9 @@ _COMMIT_SECONDS = 1.0
 _COMMIT_MESSAGES = 500
 _WINDOW_PER_WORKER = 8
 _RESULT_PIPE_BYTES = 1 << 20
+# Batches in the pool per worker while the main process parses too: one being parsed, one
+# waiting (with more, the main process finds fewer left to take, and waits for them).
+_HANDED = 2
 # A batch of 16 messages took a worker about as long as the main process' threads took
 # to hand it its next task: workers waited 1.5 s of a 20,000-message run, 0.45 s with 32.
 _BATCH_CHUNKS = 32
@@ -497,10 +501,10 @@ def _parsed(
     """Every chunk of ``files`` with its rows, in file order, parsed by ``jobs`` processes.
 
     With ``helping``, ``jobs - 1`` workers parse and the main process, which stores their
-    rows, parses too whenever it would otherwise wait for them: it takes over the first batch
-    no worker has started yet, or parses the next one itself. ``jobs`` processes then keep
-    ``jobs`` cores busy, where ``jobs`` workers and a main process storing their rows were
-    one process too many for the cores, and their rows cross no pipe.
+    rows, parses too whenever it would otherwise wait for them: it takes the first batch
+    not yet handed to a worker, or the next one. ``jobs`` processes then keep ``jobs`` cores
+    busy, where ``jobs`` workers and a main process storing their rows were one process too
+    many for the cores, and their rows cross no pipe.
 
     A worker that dies (killed, out of memory, a crash in a C extension) breaks the whole
     pool: the chunks it was given are parsed again, one per task in a new pool, and a chunk
@@ -518,53 +522,115 @@ def _parsed(
     batches = _batches(chunks)
     window: _Window = deque()
     pool = pool_factory(workers)
+    handout = _Handout(pool, policy, workers * (_HANDED if helping else _WINDOW_PER_WORKER))
     try:
         more = True
         while more or window:
             while window and window[0].future.done():
                 pool = yield from _first_results(pool, pool_factory, workers, window, policy)
-            while more and sum(entry.pooled for entry in window) < workers * _WINDOW_PER_WORKER:
+            if handout.pool is not pool:  # a worker died: the window was parsed again
+                handout.close()
+                handout = _Handout(pool, policy, handout.limit)
+            while more and len(window) < workers * _WINDOW_PER_WORKER:
                 batch = next(batches, None)
                 if batch is None:
                     more = False
                 else:
-                    window.append(_Batch(batch, pool.submit(parse_batch, batch, policy), True))
+                    window.append(_Batch(batch, handout.add(batch)))
             if window and window[0].future.done():
                 continue
-            if helping and _take_over(window, policy):
-                pass
-            elif helping and more:
+            if helping and handout.take_one():
+                continue
+            if helping and more:
                 batch = next(batches, None)
                 if batch is None:
                     more = False
                 else:
-                    window.append(_Batch(batch, _parsed_here(batch, policy), False))
+                    window.append(_Batch(batch, _parsed_here(batch, policy)))
             elif window:
                 pool = yield from _first_results(pool, pool_factory, workers, window, policy)
     finally:
+        handout.close()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Batch(NamedTuple):
-    """Chunks handed to the workers (``pooled``) or parsed in the main process, and their
-    results to come."""
+    """Chunks being parsed, and their results to come."""
 
     chunks: list[Chunk]
     future: Future[list[Parsed]]
-    pooled: bool
 
 
 _Window = deque[_Batch]
 """The batches being parsed, in file order."""
 
 
-def _take_over(window: _Window, policy: Policy) -> bool:
-    """Parse here the first batch of ``window`` that no worker has started; False if none."""
-    for place, entry in enumerate(window):
-        if entry.pooled and entry.future.cancel():
-            window[place] = _Batch(entry.chunks, _parsed_here(entry.chunks, policy), False)
-            return True
-    return False
+class _Handout:
+    """Batches for the workers, handed to the pool only as its workers need them.
+
+    At most ``limit`` batches are in the pool at a time; each result that comes back hands
+    out the next batch (in the thread that receives the results, so a worker's next task
+    does not wait for the main process). The batches not yet handed out can be taken by
+    the main process (:meth:`take_one`). A pool's own futures are never cancelled: on
+    Python 3.11 a broken pool fails to tell the futures after a cancelled one.
+    """
+
+    def __init__(self, pool: Executor, policy: Policy, limit: int) -> None:
+        self.pool, self.policy, self.limit = pool, policy, limit
+        self.waiting: deque[_Batch] = deque()
+        self.handed = 0
+        self.closed = False
+        self.lock = threading.Lock()
+
+    def add(self, chunks: list[Chunk]) -> Future[list[Parsed]]:
+        """Queue ``chunks`` for a worker; return the future of their results."""
+        batch = _Batch(chunks, Future())
+        with self.lock:
+            self.waiting.append(batch)
+        self._hand_out()
+        return batch.future
+
+    def take_one(self) -> bool:
+        """Parse here the first batch not handed out yet; False if there is none."""
+        with self.lock:
+            if not self.waiting:
+                return False
+            chunks, future = self.waiting.popleft()
+        future.set_result(parse_batch(chunks, self.policy))
+        return True
+
+    def close(self) -> None:
+        """Hand out nothing more."""
+        with self.lock:
+            self.closed = True
+            self.waiting.clear()
+
+    def _hand_out(self) -> None:
+        while True:
+            with self.lock:
+                if self.closed or self.handed >= self.limit or not self.waiting:
+                    return
+                chunks, future = self.waiting.popleft()
+                self.handed += 1
+            try:
+                pooled = self.pool.submit(parse_batch, chunks, self.policy)
+            except (BrokenProcessPool, RuntimeError) as error:  # broken, or shut down
+                with self.lock:
+                    self.handed -= 1
+                future.set_exception(error)
+                continue
+            pooled.add_done_callback(partial(self._returned, future))
+
+    def _returned(self, future: Future[list[Parsed]], pooled: Future[list[Parsed]]) -> None:
+        with self.lock:
+            self.handed -= 1
+        if pooled.cancelled():  # the pool shut down at the end of the run
+            future.cancel()
+        elif (error := pooled.exception()) is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(pooled.result())
+        self._hand_out()
 
 
 def _parsed_here(chunks: list[Chunk], policy: Policy) -> Future[list[Parsed]]:
@@ -578,7 +644,7 @@ def _first_results(
     pool: Executor, pool_factory: PoolFactory, jobs: int, window: _Window, policy: Policy
 ) -> Generator[tuple[Chunk, Parsed], None, Executor]:
     """The results of the window's first batch; return the pool the run goes on with."""
-    batch, future, _ = window.popleft()
+    batch, future = window.popleft()
     try:
         results = future.result()
     except BrokenProcessPool:
