@@ -28,7 +28,7 @@ from emlkit.claims.excerpts import annex_excerpts
 from emlkit.cli import main
 from emlkit.errors import InputError, StoreError, StoreLockedError, UsageError, WorkerError
 from emlkit.index import derived, identities, indexer
-from emlkit.index.indexer import index_paths
+from emlkit.index.indexer import Parsed, index_paths
 from emlkit.index.store import Store
 from emlkit.parse.files import Chunk
 from emlkit.policy import Policy
@@ -925,6 +925,43 @@ def test_no_task_given_to_real_workers_is_taken_back(
     assert index_paths([root], tmp_path / "index.db", jobs=2).files_indexed == 400
     assert futures and not any(future.cancelled() for future in futures)
     assert all(future.done() for future in futures)
+
+
+def test_a_stuck_worker_leaves_the_main_process_a_bounded_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = corpus(tmp_path, count=32 * 30)  # thirty batches
+    released = threading.Event()
+    parsed_here_while_stuck: list[int] = []
+
+    class StuckPool(ThreadPoolExecutor):
+        """One worker (a thread), stuck on its first task until released."""
+
+        def __init__(self, jobs: int) -> None:
+            super().__init__(max_workers=jobs)
+
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+            def stuck(batch: list[Chunk], policy: Policy) -> Any:
+                released.wait(5)
+                return fn(batch, policy)
+
+            return super().submit(stuck, *args, **kwargs)
+
+    real_parse_batch = indexer.parse_batch
+
+    def counting(chunks: list[Chunk], policy: Policy) -> list[Parsed]:
+        if threading.current_thread() is threading.main_thread() and not released.is_set():
+            parsed_here_while_stuck.append(len(chunks))
+        return real_parse_batch(chunks, policy)
+
+    monkeypatch.setattr(indexer, "_worker_pool", StuckPool)
+    monkeypatch.setattr(indexer, "parse_batch", counting)
+    threading.Timer(2.0, released.set).start()
+    summary = index_paths([root], tmp_path / "index.db", jobs=2)
+    assert summary.files_indexed == summary.messages_indexed == 32 * 30
+    # The window holds eight batches a worker, and the main process parses beyond it up to
+    # twice that, then waits: never the whole corpus while the worker is stuck.
+    assert 0 < len(parsed_here_while_stuck) <= 16
 
 
 def test_after_a_run_that_did_not_finish_only_workers_parse(

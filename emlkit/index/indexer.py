@@ -541,7 +541,9 @@ def _parsed(
                 continue
             if helping and handout.take_one():
                 continue
-            if helping and more:
+            if helping and more and len(window) < 2 * workers * _WINDOW_PER_WORKER:
+                # Not beyond twice the window: a worker stuck on a huge message must not
+                # leave the main process holding the rows of every batch it parses meanwhile.
                 batch = next(batches, None)
                 if batch is None:
                     more = False
