@@ -532,11 +532,7 @@ def _parsed(
                 handout.close()
                 handout = _Handout(pool, policy, handout.limit)
             while more and len(window) < workers * _WINDOW_PER_WORKER:
-                batch = next(batches, None)
-                if batch is None:
-                    more = False
-                else:
-                    window.append(_Batch(batch, handout.add(batch)))
+                more = _start_next(batches, window, handout.add)
             if window and window[0].future.done():
                 continue
             if helping and handout.take_one():
@@ -544,11 +540,7 @@ def _parsed(
             if helping and more and len(window) < 2 * workers * _WINDOW_PER_WORKER:
                 # Not beyond twice the window: a worker stuck on a huge message must not
                 # leave the main process holding the rows of every batch it parses meanwhile.
-                batch = next(batches, None)
-                if batch is None:
-                    more = False
-                else:
-                    window.append(_Batch(batch, _parsed_here(batch, policy)))
+                more = _start_next(batches, window, partial(_parsed_here, policy=policy))
             elif window:
                 pool = yield from _first_results(pool, pool_factory, workers, window, policy)
     finally:
@@ -633,6 +625,20 @@ class _Handout:
         else:
             future.set_result(pooled.result())
         self._hand_out()
+
+
+def _start_next(
+    batches: Iterator[list[Chunk]],
+    window: _Window,
+    start: Callable[[list[Chunk]], Future[list[Parsed]]],
+) -> bool:
+    """Start the next batch (``start`` gives the future of its results) at the end of
+    ``window``; False when there is none left."""
+    batch = next(batches, None)
+    if batch is None:
+        return False
+    window.append(_Batch(batch, start(batch)))
+    return True
 
 
 def _parsed_here(chunks: list[Chunk], policy: Policy) -> Future[list[Parsed]]:
