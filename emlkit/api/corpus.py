@@ -63,8 +63,9 @@ def open(
     and opens it. Without ``db`` the index is :func:`default_db` (``$EMLKIT_DB`` or
     ``.emlkit/index.db`` here), shared with the command line; it is never put inside the
     corpus. ``emlkit.open(db="index.db")`` (or ``emlkit.open()``) opens an existing index
-    without indexing. ``jobs`` is the number of worker processes; ``progress`` is called
-    with the run's :class:`~emlkit.index.indexer.Progress`.
+    without indexing. ``jobs`` is the number of processes that parse (the main one
+    included); ``progress`` is called with the run's
+    :class:`~emlkit.index.indexer.Progress`.
 
     :raises InputError: a given path does not exist.
     :raises UsageError: the index would lie inside the corpus, or ``case``/``jobs`` are

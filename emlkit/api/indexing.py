@@ -52,8 +52,9 @@ def update_index(
 ) -> IndexRun:
     """Index folders and files into ``db`` (default: :func:`default_db`), as ``emlkit
     index`` does: only what changed since the last run, with the ``case.toml`` found
-    directly in a given folder (or ``case``); ``jobs`` worker processes (default: all
-    cores); ``progress`` is called with the run's :class:`~emlkit.index.indexer.Progress`.
+    directly in a given folder (or ``case``); ``jobs`` processes parse, the main one
+    included (default: all cores); ``progress`` is called with the run's
+    :class:`~emlkit.index.indexer.Progress`.
 
     :raises InputError: a given path does not exist.
     :raises UsageError: the index would lie inside the corpus.
